@@ -1,0 +1,312 @@
+/*
+ * wiredup.h - near-duplicate wire story detection.
+ *
+ * The one public header of libwiredup. Articles go through
+ *
+ *   normalize -> tokenize -> shingle -> MinHash sign -> LSH bands (SQLite)
+ *   -> candidate verification -> clustering (union of verified matches)
+ *
+ * and land in an index: a SQLite database (a file, or memory) that keeps
+ * the articles, their signatures, the LSH band keys, the verified matches
+ * and the clusters.
+ *
+ * Conventions (after libgit2):
+ *  - every fallible function returns int: WD_OK (0) or a negative wd_error;
+ *    wd_last_error() then describes the failure (thread-local);
+ *  - output parameters come first;
+ *  - strings are UTF-8; the library copies what it keeps, and any string it
+ *    hands back is either owned by a result object (freed with that object)
+ *    or valid until the next call on the same handle, as documented;
+ *  - the library never prints, never exits and never reads argv.
+ */
+#ifndef WIREDUP_H
+#define WIREDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WD_VERSION "0.1.0"
+
+/* Error codes. Negative, so that `if ((err = wd_x(...)) < 0)` works. */
+typedef enum wd_error {
+	WD_OK = 0,
+	WD_ERROR = -1,      /* generic failure */
+	WD_ENOMEM = -2,     /* out of memory */
+	WD_EINVAL = -3,     /* invalid argument or parameter value */
+	WD_EINPUT = -4,     /* the article is unusable (bad UTF-8, no words...) */
+	WD_EDUPLICATE = -5, /* the id is indexed already, with other content */
+	WD_EPARAMS = -6,    /* parameters differ from those the index was built with */
+	WD_EDB = -7,        /* SQLite failed (message carries SQLite's) */
+	WD_ENOTINDEX = -8,  /* the file is not a wiredup index, or a newer one */
+	WD_ENOTFOUND = -9,  /* no such article */
+	WD_EBUSY = -10,     /* another writer holds the index past the timeout */
+	WD_EIO = -11        /* reading input failed (not a bad record: stop) */
+} wd_error;
+
+/* Describes the last failure of a wd_ call on this thread ("" if none). */
+const char *wd_last_error(void);
+
+/* A short name for an error code, e.g. "WD_EINPUT". */
+const char *wd_error_name(int code);
+
+/*
+ * Matching parameters. Zero in a field means "unset": wd_index_open takes
+ * the value the index was built with, or the default for a new index.
+ * A set field that differs from what an existing index was built with is
+ * an error (WD_EPARAMS), because signatures and band keys depend on it.
+ */
+typedef struct wd_params {
+	uint32_t shingle_words; /* words per shingle (k); default 5 */
+	uint32_t num_perm;      /* MinHash slots (K); default 128 */
+	uint32_t bands;         /* LSH bands (b); default derived from lsh_threshold */
+	uint32_t rows;          /* rows per band (r); b * r == num_perm */
+	double lsh_threshold;   /* Jaccard the LSH stage aims to catch; default 0.3 */
+	double threshold;       /* a candidate matches when max(jaccard, containment)
+	                           >= threshold; default 0.5 */
+	uint64_t seed;          /* hashing seed; default 1 (0 means unset) */
+} wd_params;
+
+/* Sets every field of *params to "unset". */
+void wd_params_init(wd_params *params);
+
+/*
+ * Fills unset fields with defaults and derives bands x rows from
+ * lsh_threshold when they are unset. Returns WD_EINVAL (with a message) if
+ * the values are out of range or inconsistent.
+ */
+int wd_params_resolve(wd_params *params);
+
+/*
+ * The b x r split of num_perm that minimises the weighted sum of the
+ * false-positive and false-negative areas of the LSH S-curve around
+ * threshold (equal weights), as datasketch does.
+ */
+void wd_lsh_optimal_bands(uint32_t *bands, uint32_t *rows, uint32_t num_perm,
+                          double threshold);
+
+/*
+ * One article as the caller hands it in. Every string is borrowed for the
+ * duration of the call. id and text are required; the rest may be NULL.
+ * published is ISO 8601 (e.g. 2018-07-15T07:54:28-04:00); anything the
+ * library cannot parse is kept as given and treated as "time unknown".
+ */
+typedef struct wd_article {
+	const char *id;
+	const char *text;
+	size_t text_len; /* 0: strlen(text) */
+	const char *title;
+	const char *source;
+	const char *published;
+	const char *url;
+} wd_article;
+
+typedef struct wd_index wd_index;
+
+/*
+ * Opens (creating if needed) the index at path; NULL or ":memory:" is an
+ * index in memory that is gone on close. params may be NULL (all unset).
+ * Fails with WD_ENOTINDEX for a database that is not a wiredup index or
+ * comes from a newer schema, WD_EPARAMS on a parameter mismatch.
+ */
+int wd_index_open(wd_index **out, const char *path, const wd_params *params);
+
+/* Closes the index, committing a batch that is still open. NULL is a no-op. */
+int wd_index_close(wd_index *index);
+
+/* The parameters the index runs with (all fields set). */
+void wd_index_params(wd_params *out, const wd_index *index);
+
+/*
+ * Batches: between wd_index_begin and wd_index_commit every add shares one
+ * SQLite transaction (much faster for bulk loads). Outside a batch each add
+ * is its own transaction. A failed add inside a batch leaves the batch and
+ * the earlier adds intact.
+ */
+int wd_index_begin(wd_index *index);
+int wd_index_commit(wd_index *index);
+
+/* What wd_index_add did. */
+typedef enum wd_add_status {
+	WD_ADD_NEW = 0,      /* stored as a new article */
+	WD_ADD_UNCHANGED = 1 /* the same id with the same content was there already */
+} wd_add_status;
+
+typedef struct wd_add_result {
+	wd_add_status status;
+	int64_t seq;         /* the article's ingest number in this index */
+	uint32_t matches;    /* verified matches found for a new article */
+} wd_add_result;
+
+/*
+ * Adds one article: signs it, finds and verifies its LSH candidates,
+ * stores it and merges the clusters it matches. out may be NULL.
+ * Errors: WD_EINPUT (unusable text; nothing stored), WD_EDUPLICATE (id
+ * present with other content; nothing stored), WD_EDB.
+ */
+int wd_index_add(wd_add_result *out, wd_index *index, const wd_article *article);
+
+/* One verified match of an article against another. */
+typedef struct wd_match {
+	char *id;            /* the other article */
+	char *cluster;       /* the other article's cluster id */
+	double jaccard;      /* estimated Jaccard similarity of shingle sets */
+	double containment;  /* estimated share of the smaller set found in the larger */
+	double score;        /* max(jaccard, containment): what the threshold tests */
+} wd_match;
+
+/* The answer to a query: best matches first. Owned by the caller. */
+typedef struct wd_query_result {
+	char *cluster;       /* cluster the article would join (its own id if new) */
+	int new_story;       /* 1 when nothing matched */
+	size_t n_matches;    /* every verified match (all of them, best first) */
+	wd_match *matches;
+} wd_query_result;
+
+/*
+ * Finds the verified matches of an article without storing anything.
+ * *out is allocated; free it with wd_query_result_free.
+ */
+int wd_index_query(wd_query_result **out, wd_index *index, const wd_article *article);
+void wd_query_result_free(wd_query_result *result);
+
+/* Where an article sits: its cluster and its similarity to the
+ * cluster's representative (1.0 for the representative itself). */
+typedef struct wd_assignment {
+	const char *id;      /* valid until the next call on the index */
+	const char *cluster; /* valid until the next call on the index */
+	double similarity;   /* max(jaccard, containment) to the representative */
+} wd_assignment;
+
+/* The assignment of the article with ingest number seq (see wd_add_result). */
+int wd_index_assignment(wd_assignment *out, wd_index *index, int64_t seq);
+
+/* One cluster, as wd_index_foreach_cluster reports it. Strings are valid
+ * during the callback only. */
+typedef struct wd_cluster {
+	const char *id;              /* the representative's id */
+	size_t size;
+	const char *const *members;  /* ids, earliest first */
+	const char *const *sources;  /* distinct non-null outlets, sorted */
+	size_t n_sources;
+	const char *first_published; /* NULL when no member has a time */
+	const char *last_published;
+} wd_cluster;
+
+/*
+ * Calls fn for every cluster with at least min_size members, in the order
+ * of their representatives' ingest numbers. A non-zero return from fn stops
+ * the walk and is returned.
+ */
+int wd_index_foreach_cluster(wd_index *index, size_t min_size,
+                             int (*fn)(const wd_cluster *cluster, void *ctx),
+                             void *ctx);
+
+typedef struct wd_stats {
+	int64_t articles;
+	int64_t clusters;
+	int64_t multi_clusters;  /* clusters with two or more members */
+	int64_t matches;         /* verified match edges */
+	int schema_version;
+} wd_stats;
+
+int wd_index_stats(wd_stats *out, wd_index *index);
+
+/* ---- Reading articles ---- */
+
+typedef struct wd_reader wd_reader;
+
+/*
+ * Opens a JSON Lines file of articles ("-" or NULL: standard input). Each
+ * line is an object with "id" (string or integer; integers become their
+ * decimal text) and "text" (string), optional "title", "source",
+ * "published" (or, when absent, "date") and "url" (strings or null);
+ * other fields are ignored. A UTF-8 byte order mark, CRLF line ends and
+ * blank lines are accepted.
+ */
+int wd_reader_open_jsonl(wd_reader **out, const char *path);
+
+/*
+ * Opens a directory of plain-text files, walked recursively in byte order
+ * of their paths; each file is one article whose id is its path relative
+ * to dir. Hidden files and directories (".name") are skipped.
+ */
+int wd_reader_open_dir(wd_reader **out, const char *dir);
+
+/*
+ * Reads the next article into *article (its strings are valid until the
+ * next call). Returns 1 for an article, 0 at the end, WD_EINPUT for a bad
+ * record (wd_last_error() says "FILE:LINE: reason"; call again to go on),
+ * or WD_EIO/WD_ENOMEM when reading cannot go on.
+ */
+int wd_reader_next(wd_article *article, wd_reader *reader);
+
+/* Where the last record came from: the file name and its line (0 for a
+ * whole-file record). */
+const char *wd_reader_name(const wd_reader *reader);
+size_t wd_reader_line(const wd_reader *reader);
+
+void wd_reader_close(wd_reader *reader);
+
+/* ---- Pipeline stages, exposed for tests, tools and other engines. ---- */
+
+/*
+ * Normalizes UTF-8 text: NFKC, case folding, one form for quotes,
+ * apostrophes, dashes and spaces, default-ignorable characters (zero-width
+ * space, soft hyphen...) removed, CRLF and CR as LF, tabs as spaces,
+ * other control characters removed. Combining marks are kept.
+ * *out is malloc'd and NUL-terminated; free() it.
+ * Invalid UTF-8 is rejected (WD_EINPUT, message gives the byte offset).
+ */
+int wd_normalize(char **out, size_t *out_len, const char *text, size_t len);
+
+/*
+ * Checks that text is valid UTF-8 (no surrogates, no overlong forms).
+ * Returns 1 if so; otherwise 0 and, when bad_offset is not NULL, the byte
+ * offset of the first invalid sequence.
+ */
+int wd_utf8_valid(const char *text, size_t len, size_t *bad_offset);
+
+/*
+ * Splits normalized text into words: maximal runs of letters, marks and
+ * digits (a '.' or ',' between two digits stays inside the number); in
+ * scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao,
+ * Khmer, Myanmar) every letter is its own word. Writes each word's XXH3
+ * hash to hashes (malloc'd; free()). *n may be 0.
+ */
+int wd_tokenize(uint64_t **hashes, size_t *n, const char *normalized, size_t len);
+
+/*
+ * Hashes every run of k consecutive word hashes (fewer words than k: one
+ * shingle of all of them), sorts and deduplicates. *shingles is malloc'd.
+ */
+int wd_shingle(uint64_t **shingles, size_t *n, const uint64_t *words,
+               size_t n_words, uint32_t k, uint64_t seed);
+
+/*
+ * MinHash signature of a non-empty shingle set: sig[i] is the minimum over
+ * the shingles of the i-th seeded multiply-shift permutation.
+ */
+void wd_minhash(uint32_t *sig, uint32_t num_perm, const uint64_t *shingles,
+                size_t n, uint64_t seed);
+
+/* Share of equal slots between two signatures: the Jaccard estimate. */
+double wd_minhash_jaccard(const uint32_t *a, const uint32_t *b, uint32_t num_perm);
+
+/*
+ * Containment of the smaller of two sets (sizes na, nb) in the larger,
+ * estimated from their Jaccard j: |A n B| = j (na + nb) / (1 + j).
+ */
+double wd_containment_estimate(double j, uint64_t na, uint64_t nb);
+
+/* The LSH key of band `band` (rows slots starting at band * rows). */
+uint64_t wd_band_key(const uint32_t *sig, uint32_t band, uint32_t rows, uint64_t seed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WIREDUP_H */

@@ -1,0 +1,699 @@
+/*
+ * main.c - the wiredup command-line tool: a thin layer over libwiredup
+ * that sees only include/wiredup.h.
+ *
+ * Exit status: 0 success; 1 done, but some input records were rejected;
+ * 2 usage error; 3 failure (unreadable input, database error, parameter
+ * mismatch, not an index).
+ */
+#include "wiredup.h"
+
+#include "output.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_REJECTED = 1, EXIT_USAGE = 2, EXIT_FATAL = 3 };
+
+/* Options, one set shared by all commands; `allowed` says which apply. */
+typedef struct options {
+	const char *db;
+	const char *text_dir;
+	out_format format;
+	wd_params params;
+	size_t min_size;
+	size_t max_matches;
+	size_t batch_size;
+	char **files;
+	int n_files;
+} options;
+
+enum opt_id {
+	OPT_DB = 'd', OPT_FORMAT = 'f', OPT_THRESHOLD = 't', OPT_SHINGLE = 'k',
+	OPT_HELP = 'h', OPT_NUM_PERM = 256, OPT_BANDS, OPT_ROWS, OPT_LSH_THRESHOLD,
+	OPT_SEED, OPT_TEXT_DIR, OPT_MIN_SIZE, OPT_MAX_MATCHES, OPT_BATCH
+};
+
+/* Which options each command takes (bit per option group). */
+enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
+       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128 };
+
+typedef struct command {
+	const char *name;
+	int (*run)(options *);
+	unsigned allowed;
+	const char *usage;
+} command;
+
+static const char *const PARAMS_HELP =
+	"Matching parameters (fixed when an index is created; an existing index\n"
+	"keeps its own, and a different value is an error):\n"
+	"  -t, --threshold T      match when max(jaccard, containment) >= T (0.5)\n"
+	"      --lsh-threshold T  Jaccard the LSH bands aim to catch (0.3)\n"
+	"  -k, --shingle-words K  words per shingle (5)\n"
+	"      --num-perm N       MinHash slots (128)\n"
+	"      --bands B --rows R LSH bands and rows per band (derived from\n"
+	"                         --lsh-threshold when not given)\n"
+	"      --seed S           hashing seed (1)\n";
+
+static const char *const INPUT_HELP =
+	"Input: JSON Lines files (one article per line: \"id\" and \"text\" required;\n"
+	"\"title\", \"source\", \"published\" (ISO 8601), \"url\" optional), '-' or none\n"
+	"for standard input; or --text-dir DIR, one article per file (id = path\n"
+	"relative to DIR). A bad record is reported as FILE:LINE: reason and\n"
+	"skipped. An id seen again with the same content is kept once; with\n"
+	"different content it is rejected.\n";
+
+static void usage_main(FILE *fp)
+{
+	fputs("usage: wiredup COMMAND [options] [FILE...]\n"
+	      "\n"
+	      "Finds syndicated copies of news stories and clusters them.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  dedup     cluster the input articles; one line per article\n"
+	      "  add       add articles to a persistent index (--db)\n"
+	      "  query     find an article's matches in an index, storing nothing\n"
+	      "  clusters  list an index's clusters\n"
+	      "  stats     counts and parameters of an index\n"
+	      "\n"
+	      "'wiredup COMMAND --help' describes a command.\n"
+	      "Exit status: 0 success; 1 some input records were rejected;\n"
+	      "2 usage error; 3 failure (input unreadable, database, parameters).\n",
+	      fp);
+}
+
+/* ---- input ---- */
+
+typedef struct input_stats {
+	size_t read, rejected;
+} input_stats;
+
+/* Called for each article read; returns < 0 to stop with a failure. */
+typedef int (*article_fn)(const wd_article *a, const wd_reader *r, void *ctx,
+                          input_stats *st);
+
+static void report_reject(const wd_reader *r, const char *msg)
+{
+	size_t line = wd_reader_line(r);
+	if (line)
+		fprintf(stderr, "%s:%zu: %s\n", wd_reader_name(r), line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", wd_reader_name(r), msg);
+}
+
+static void progress(const input_stats *st, int done)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (done || st->read % 1000 == 0)
+		fprintf(stderr, "\rwiredup: %zu articles read, %zu rejected%s", st->read,
+		        st->rejected, done ? "\n" : "");
+}
+
+/* Reads one source to its end. Returns < 0 on a fatal error. */
+static int read_source(wd_reader *r, article_fn fn, void *ctx, input_stats *st)
+{
+	wd_article a;
+	int rc;
+	while ((rc = wd_reader_next(&a, r)) != 0) {
+		if (rc == WD_EINPUT) {
+			/* the reader's message names the file and line already */
+			fprintf(stderr, "%s\n", wd_last_error());
+			st->rejected++;
+			continue;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			return rc;
+		}
+		st->read++;
+		if ((rc = fn(&a, r, ctx, st)) < 0)
+			return rc;
+		progress(st, 0);
+	}
+	return 0;
+}
+
+static int for_each_article(options *o, article_fn fn, void *ctx, input_stats *st)
+{
+	wd_reader *r;
+	int err = 0;
+	if (o->text_dir) {
+		if ((err = wd_reader_open_dir(&r, o->text_dir)) < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			return err;
+		}
+		err = read_source(r, fn, ctx, st);
+		wd_reader_close(r);
+	}
+	for (int i = 0; err == 0 && (i < o->n_files || (i == 0 && !o->text_dir)); i++) {
+		const char *path = i < o->n_files ? o->files[i] : "-";
+		if ((err = wd_reader_open_jsonl(&r, path)) < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			return err;
+		}
+		err = read_source(r, fn, ctx, st);
+		wd_reader_close(r);
+	}
+	progress(st, 1);
+	return err;
+}
+
+static wd_index *open_index(const options *o)
+{
+	wd_index *ix;
+	if (wd_index_open(&ix, o->db, &o->params) < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return NULL;
+	}
+	return ix;
+}
+
+/* ---- add and dedup ---- */
+
+typedef struct ingest {
+	wd_index *ix;
+	size_t batch_size, in_batch;
+	size_t added, unchanged;
+	int64_t *seqs; /* ingest numbers of the accepted articles, input order */
+	size_t n_seqs, cap_seqs;
+	int keep_seqs;
+} ingest;
+
+static int ingest_one(const wd_article *a, const wd_reader *r, void *ctx, input_stats *st)
+{
+	ingest *in = ctx;
+	wd_add_result res;
+	int err = wd_index_add(&res, in->ix, a);
+	if (err == WD_EINPUT || err == WD_EDUPLICATE) {
+		report_reject(r, wd_last_error());
+		st->rejected++;
+		return 0;
+	}
+	if (err < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return err;
+	}
+	if (res.status == WD_ADD_UNCHANGED)
+		in->unchanged++;
+	else
+		in->added++;
+	if (in->keep_seqs) {
+		if (in->n_seqs == in->cap_seqs) {
+			size_t cap = in->cap_seqs ? in->cap_seqs * 2 : 1024;
+			int64_t *v = realloc(in->seqs, cap * sizeof *v);
+			if (!v) {
+				fprintf(stderr, "wiredup: out of memory\n");
+				return WD_ENOMEM;
+			}
+			in->seqs = v;
+			in->cap_seqs = cap;
+		}
+		in->seqs[in->n_seqs++] = res.seq;
+	}
+	/* Commit in batches: fast, and a crash loses at most one batch. */
+	if (++in->in_batch >= in->batch_size) {
+		if ((err = wd_index_commit(in->ix)) < 0 || (err = wd_index_begin(in->ix)) < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			return err;
+		}
+		in->in_batch = 0;
+	}
+	return 0;
+}
+
+static int run_ingest(options *o, ingest *in, input_stats *st)
+{
+	int err;
+	in->batch_size = o->batch_size;
+	if ((err = wd_index_begin(in->ix)) < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return err;
+	}
+	err = for_each_article(o, ingest_one, in, st);
+	if (wd_index_commit(in->ix) < 0 && err == 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		err = WD_EDB;
+	}
+	return err;
+}
+
+/* An ingest number and where it came in the input. */
+typedef struct seq_pos {
+	int64_t seq;
+	size_t pos;
+} seq_pos;
+
+static int cmp_seq_pos(const void *a, const void *b)
+{
+	const seq_pos *x = a, *y = b;
+	if (x->seq != y->seq)
+		return (x->seq > y->seq) - (x->seq < y->seq);
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Drops repeated ingest numbers (an id sent twice), keeping the first,
+ * in input order. Returns the new count, or (size_t)-1 out of memory. */
+static size_t unique_in_order(int64_t *seqs, size_t n)
+{
+	seq_pos *sp = malloc((n ? n : 1) * sizeof *sp);
+	unsigned char *keep = calloc(n ? n : 1, 1);
+	size_t kept = 0;
+	if (!sp || !keep) {
+		free(sp);
+		free(keep);
+		return (size_t)-1;
+	}
+	for (size_t i = 0; i < n; i++)
+		sp[i] = (seq_pos){seqs[i], i};
+	qsort(sp, n, sizeof *sp, cmp_seq_pos);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || sp[i].seq != sp[i - 1].seq)
+			keep[sp[i].pos] = 1;
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			seqs[kept++] = seqs[i];
+	free(sp);
+	free(keep);
+	return kept;
+}
+
+static int exit_status(int err, const input_stats *st)
+{
+	if (err < 0)
+		return EXIT_FATAL;
+	return st->rejected ? EXIT_REJECTED : 0;
+}
+
+static int cmd_dedup(options *o)
+{
+	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
+	input_stats st = {0};
+	ingest in = {.keep_seqs = 1};
+	int err;
+	if (!(in.ix = open_index(o)))
+		return EXIT_FATAL;
+	err = run_ingest(o, &in, &st);
+	if (err == 0) {
+		in.n_seqs = unique_in_order(in.seqs, in.n_seqs);
+		if (in.n_seqs == (size_t)-1) {
+			fprintf(stderr, "wiredup: out of memory\n");
+			err = WD_ENOMEM;
+			in.n_seqs = 0;
+		}
+		for (size_t i = 0; i < in.n_seqs && err == 0; i++) {
+			wd_assignment as;
+			if ((err = wd_index_assignment(&as, in.ix, in.seqs[i])) < 0) {
+				fprintf(stderr, "wiredup: %s\n", wd_last_error());
+				break;
+			}
+			json_t *rec = json_pack("{s:s, s:s, s:f}", "id", as.id, "cluster",
+			                        as.cluster, "similarity", as.similarity);
+			if (out_record(stdout, o->format, cols, rec) < 0) {
+				fprintf(stderr, "wiredup: cannot write output\n");
+				err = WD_EIO;
+			}
+		}
+	}
+	free(in.seqs);
+	if (wd_index_close(in.ix) < 0 && err == 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		err = WD_EDB;
+	}
+	return exit_status(err, &st);
+}
+
+static int cmd_add(options *o)
+{
+	input_stats st = {0};
+	ingest in = {0};
+	int err;
+	if (!(in.ix = open_index(o)))
+		return EXIT_FATAL;
+	err = run_ingest(o, &in, &st);
+	if (wd_index_close(in.ix) < 0 && err == 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		err = WD_EDB;
+	}
+	json_t *rec = json_pack("{s:I, s:I, s:I}", "added", (json_int_t)in.added,
+	                        "unchanged", (json_int_t)in.unchanged, "rejected",
+	                        (json_int_t)st.rejected);
+	out_record(stdout, FORMAT_JSONL, NULL, rec);
+	return exit_status(err, &st);
+}
+
+/* ---- query ---- */
+
+typedef struct query_ctx {
+	wd_index *ix;
+	size_t max_matches;
+} query_ctx;
+
+static int query_one(const wd_article *a, const wd_reader *r, void *ctx, input_stats *st)
+{
+	query_ctx *q = ctx;
+	wd_query_result *res;
+	int err = wd_index_query(&res, q->ix, a);
+	if (err == WD_EINPUT) {
+		report_reject(r, wd_last_error());
+		st->rejected++;
+		return 0;
+	}
+	if (err < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return err;
+	}
+	json_t *matches = json_array();
+	for (size_t i = 0; i < res->n_matches && i < q->max_matches; i++) {
+		const wd_match *m = &res->matches[i];
+		json_array_append_new(matches, json_pack("{s:s, s:s, s:f, s:f}", "id", m->id,
+		                                         "cluster", m->cluster, "jaccard",
+		                                         m->jaccard, "containment",
+		                                         m->containment));
+	}
+	json_t *rec = json_pack("{s:s, s:s, s:b, s:o}", "id", a->id, "cluster",
+	                        res->cluster, "new_story", res->new_story, "matches",
+	                        matches);
+	wd_query_result_free(res);
+	return out_record(stdout, FORMAT_JSONL, NULL, rec) < 0 ? WD_EIO : 0;
+}
+
+static int cmd_query(options *o)
+{
+	input_stats st = {0};
+	query_ctx q = {open_index(o), o->max_matches};
+	if (!q.ix)
+		return EXIT_FATAL;
+	int err = for_each_article(o, query_one, &q, &st);
+	wd_index_close(q.ix);
+	return exit_status(err, &st);
+}
+
+/* ---- clusters and stats ---- */
+
+static json_t *string_array(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static int print_cluster(const wd_cluster *c, void *ctx)
+{
+	static const char *const cols[] = {"cluster", "size", "members", "sources",
+	                                   "first_published", "last_published", NULL};
+	options *o = ctx;
+	json_t *rec = json_pack(
+		"{s:s, s:I, s:o, s:o, s:s?, s:s?}", "cluster", c->id, "size",
+		(json_int_t)c->size, "members", string_array(c->members, c->size),
+		"sources", string_array(c->sources, c->n_sources), "first_published",
+		c->first_published, "last_published", c->last_published);
+	return out_record(stdout, o->format, cols, rec) < 0 ? WD_EIO : 0;
+}
+
+static int cmd_clusters(options *o)
+{
+	wd_index *ix = open_index(o);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = wd_index_foreach_cluster(ix, o->min_size, print_cluster, o);
+	if (err < 0)
+		fprintf(stderr, "wiredup: %s\n", err == WD_EIO ? "cannot write output"
+		                                              : wd_last_error());
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_stats(options *o)
+{
+	wd_index *ix = open_index(o);
+	wd_stats s;
+	wd_params p;
+	if (!ix)
+		return EXIT_FATAL;
+	int err = wd_index_stats(&s, ix);
+	if (err < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		wd_index_close(ix);
+		return EXIT_FATAL;
+	}
+	wd_index_params(&p, ix);
+	json_t *params = json_pack(
+		"{s:i, s:i, s:i, s:i, s:f, s:f, s:I}", "shingle_words", (int)p.shingle_words,
+		"num_perm", (int)p.num_perm, "bands", (int)p.bands, "rows", (int)p.rows,
+		"lsh_threshold", p.lsh_threshold, "threshold", p.threshold, "seed",
+		(json_int_t)p.seed);
+	json_t *rec = json_pack("{s:I, s:I, s:I, s:I, s:i, s:o}", "articles",
+	                        (json_int_t)s.articles, "clusters", (json_int_t)s.clusters,
+	                        "multi_member_clusters", (json_int_t)s.multi_clusters,
+	                        "matches", (json_int_t)s.matches, "schema_version",
+	                        s.schema_version, "params", params);
+	wd_index_close(ix);
+	return out_record(stdout, FORMAT_JSONL, NULL, rec) < 0 ? EXIT_FATAL : 0;
+}
+
+/* ---- argument parsing ---- */
+
+static const command COMMANDS[] = {
+	{"dedup", cmd_dedup, A_DB | A_INPUT | A_PARAMS | A_FORMAT | A_BATCH,
+	 "usage: wiredup dedup [options] [FILE...]\n"
+	 "\n"
+	 "Clusters the input articles. Writes one record per distinct input\n"
+	 "article, in input order: {\"id\", \"cluster\", \"similarity\"}, where\n"
+	 "cluster is the id of the cluster's representative (its earliest\n"
+	 "published member; ties: the first ingested) and similarity is\n"
+	 "max(jaccard, containment) to it (1.0 for the representative).\n"
+	 "\n"
+	 "  -d, --db PATH          keep the index in PATH (default: in memory)\n"
+	 "  -f, --format F         jsonl (default) or csv\n"
+	 "      --text-dir DIR     read a directory of text files\n"
+	 "      --batch-size N     articles per transaction (10000)\n"},
+	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH,
+	 "usage: wiredup add --db PATH [options] [FILE...]\n"
+	 "\n"
+	 "Adds articles to a persistent index, merging clusters as copies are\n"
+	 "found. Adding the same articles again changes nothing. Prints\n"
+	 "{\"added\", \"unchanged\", \"rejected\"} at the end.\n"
+	 "\n"
+	 "  -d, --db PATH          the index (created if missing)\n"
+	 "      --text-dir DIR     read a directory of text files\n"
+	 "      --batch-size N     articles per transaction (10000)\n"},
+	{"query", cmd_query, A_DB | A_DB_REQ | A_INPUT | A_MAX_MATCHES,
+	 "usage: wiredup query --db PATH [options] [FILE...]\n"
+	 "\n"
+	 "For each input article, without storing it: {\"id\", \"cluster\" (the\n"
+	 "cluster it would join; its own id if none), \"new_story\", \"matches\":\n"
+	 "[{\"id\", \"cluster\", \"jaccard\", \"containment\"}]}, best first.\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "      --text-dir DIR     read a directory of text files\n"
+	 "      --max-matches N    matches listed per article (10)\n"},
+	{"clusters", cmd_clusters, A_DB | A_DB_REQ | A_FORMAT | A_MIN_SIZE,
+	 "usage: wiredup clusters --db PATH [--min-size N] [--format jsonl|csv]\n"
+	 "\n"
+	 "One record per cluster: {\"cluster\", \"size\", \"members\" (earliest\n"
+	 "first), \"sources\", \"first_published\", \"last_published\"}.\n"
+	 "In CSV, members and sources are joined with '|'.\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "      --min-size N       only clusters of N or more members (1)\n"
+	 "  -f, --format F         jsonl (default) or csv\n"},
+	{"stats", cmd_stats, A_DB | A_DB_REQ,
+	 "usage: wiredup stats --db PATH\n"
+	 "\n"
+	 "Counts of articles, clusters and matches, and the index's parameters.\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"},
+};
+
+static void usage_command(FILE *fp, const command *c)
+{
+	fputs(c->usage, fp);
+	if (c->allowed & A_PARAMS)
+		fprintf(fp, "\n%s", PARAMS_HELP);
+	if (c->allowed & A_INPUT)
+		fprintf(fp, "\n%s", INPUT_HELP);
+}
+
+/* Parses a number into *out; 0 on success. */
+static int parse_size(size_t *out, const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (!*s || *end || s[0] == '-')
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int parse_u32(uint32_t *out, const char *s)
+{
+	size_t v;
+	if (parse_size(&v, s) < 0 || v == 0 || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_unit(double *out, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (!*s || *end || !(v > 0.0 && v <= 1.0))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad_value(const command *c, const char *opt, const char *val)
+{
+	fprintf(stderr, "wiredup %s: invalid value for %s: '%s'\n", c->name, opt, val);
+	return EXIT_USAGE;
+}
+
+static int parse_args(options *o, const command *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, OPT_DB},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"threshold", required_argument, NULL, OPT_THRESHOLD},
+		{"lsh-threshold", required_argument, NULL, OPT_LSH_THRESHOLD},
+		{"shingle-words", required_argument, NULL, OPT_SHINGLE},
+		{"num-perm", required_argument, NULL, OPT_NUM_PERM},
+		{"bands", required_argument, NULL, OPT_BANDS},
+		{"rows", required_argument, NULL, OPT_ROWS},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"text-dir", required_argument, NULL, OPT_TEXT_DIR},
+		{"min-size", required_argument, NULL, OPT_MIN_SIZE},
+		{"max-matches", required_argument, NULL, OPT_MAX_MATCHES},
+		{"batch-size", required_argument, NULL, OPT_BATCH},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:f:t:k:h", longopts, NULL)) != -1) {
+		unsigned need = 0;
+		switch (opt) {
+		case OPT_DB: need = A_DB; o->db = optarg; break;
+		case OPT_FORMAT:
+			need = A_FORMAT;
+			if (strcmp(optarg, "jsonl") == 0)
+				o->format = FORMAT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				o->format = FORMAT_CSV;
+			else
+				return bad_value(c, "--format", optarg);
+			break;
+		case OPT_THRESHOLD:
+			need = A_PARAMS;
+			if (parse_unit(&o->params.threshold, optarg) < 0)
+				return bad_value(c, "--threshold", optarg);
+			break;
+		case OPT_LSH_THRESHOLD:
+			need = A_PARAMS;
+			if (parse_unit(&o->params.lsh_threshold, optarg) < 0 ||
+			    o->params.lsh_threshold >= 1.0)
+				return bad_value(c, "--lsh-threshold", optarg);
+			break;
+		case OPT_SHINGLE:
+			need = A_PARAMS;
+			if (parse_u32(&o->params.shingle_words, optarg) < 0)
+				return bad_value(c, "--shingle-words", optarg);
+			break;
+		case OPT_NUM_PERM:
+			need = A_PARAMS;
+			if (parse_u32(&o->params.num_perm, optarg) < 0)
+				return bad_value(c, "--num-perm", optarg);
+			break;
+		case OPT_BANDS:
+			need = A_PARAMS;
+			if (parse_u32(&o->params.bands, optarg) < 0)
+				return bad_value(c, "--bands", optarg);
+			break;
+		case OPT_ROWS:
+			need = A_PARAMS;
+			if (parse_u32(&o->params.rows, optarg) < 0)
+				return bad_value(c, "--rows", optarg);
+			break;
+		case OPT_SEED: {
+			size_t v;
+			need = A_PARAMS;
+			if (parse_size(&v, optarg) < 0 || v == 0)
+				return bad_value(c, "--seed", optarg);
+			o->params.seed = v;
+			break;
+		}
+		case OPT_TEXT_DIR: need = A_INPUT; o->text_dir = optarg; break;
+		case OPT_MIN_SIZE:
+			need = A_MIN_SIZE;
+			if (parse_size(&o->min_size, optarg) < 0)
+				return bad_value(c, "--min-size", optarg);
+			break;
+		case OPT_MAX_MATCHES:
+			need = A_MAX_MATCHES;
+			if (parse_size(&o->max_matches, optarg) < 0)
+				return bad_value(c, "--max-matches", optarg);
+			break;
+		case OPT_BATCH:
+			need = A_BATCH;
+			if (parse_size(&o->batch_size, optarg) < 0 || o->batch_size == 0)
+				return bad_value(c, "--batch-size", optarg);
+			break;
+		case OPT_HELP:
+			usage_command(stdout, c);
+			return -1;
+		default:
+			fprintf(stderr, "Try 'wiredup %s --help'.\n", c->name);
+			return EXIT_USAGE;
+		}
+		if (!(c->allowed & need)) {
+			fprintf(stderr, "wiredup %s: option '%s' does not apply to this command\n",
+			        c->name, argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if ((c->allowed & A_DB_REQ) && !o->db) {
+		fprintf(stderr, "wiredup %s: --db PATH is required\n", c->name);
+		return EXIT_USAGE;
+	}
+	o->files = argv + optind;
+	o->n_files = argc - optind;
+	if (o->n_files && !(c->allowed & A_INPUT)) {
+		fprintf(stderr, "wiredup %s: takes no input files\n", c->name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	options o = {.format = FORMAT_JSONL, .min_size = 1, .max_matches = 10,
+	             .batch_size = 10000};
+	wd_params_init(&o.params);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_main(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("wiredup %s\n", WD_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+		if (strcmp(argv[1], COMMANDS[i].name) != 0)
+			continue;
+		int rc = parse_args(&o, &COMMANDS[i], argc - 1, argv + 1);
+		if (rc != 0)
+			return rc < 0 ? 0 : rc;
+		return COMMANDS[i].run(&o);
+	}
+	fprintf(stderr, "wiredup: unknown command '%s'\n", argv[1]);
+	usage_main(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,350 @@
+/* reader.c - articles from JSON Lines files or directories of text files. */
+#include "error.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct wd_reader {
+	char *name;      /* file or directory name, for messages */
+	FILE *fp;        /* JSONL input (NULL for a directory) */
+	int owns_fp;
+	char *line;      /* getline buffer */
+	size_t line_cap;
+	size_t line_no;
+	json_t *current; /* the object the last article points into */
+	char id_buf[32]; /* integer ids as text */
+	/* directory input */
+	char **paths;    /* relative paths, sorted */
+	size_t n_paths, cap_paths, next_path;
+	char *file_buf;  /* contents of the current file */
+	char *file_path; /* its full path, for messages */
+};
+
+static wd_reader *reader_new(const char *name)
+{
+	wd_reader *r = calloc(1, sizeof *r);
+	if (r && !(r->name = strdup(name))) {
+		free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+int wd_reader_open_jsonl(wd_reader **out, const char *path)
+{
+	int use_stdin = path == NULL || strcmp(path, "-") == 0;
+	wd_reader *r = reader_new(use_stdin ? "<stdin>" : path);
+	struct stat sb;
+	*out = NULL;
+	if (!r)
+		return wd_fail_oom();
+	if (use_stdin) {
+		r->fp = stdin;
+	} else if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		wd_reader_close(r);
+		return wd_fail(WD_EIO, "%s: is a directory (use --text-dir for a "
+		               "directory of text files)", path);
+	} else if (!(r->fp = fopen(path, "rb"))) {
+		int e = errno;
+		wd_reader_close(r);
+		return wd_fail(WD_EIO, "%s: cannot open: %s", path, strerror(e));
+	} else {
+		r->owns_fp = 1;
+	}
+	*out = r;
+	return WD_OK;
+}
+
+/* Reads an optional string field; a non-string, non-null value is an error. */
+static int get_string(const char **out, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return WD_OK;
+	if (!json_is_string(v))
+		return WD_EINPUT;
+	*out = json_string_value(v);
+	return WD_OK;
+}
+
+/* Fails a record with "NAME:LINE: reason". */
+__attribute__((format(printf, 2, 3)))
+static int record_fail(wd_reader *r, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (r->line_no)
+		return wd_fail(WD_EINPUT, "%s:%zu: %s", r->name, r->line_no, msg);
+	return wd_fail(WD_EINPUT, "%s: %s", r->name, msg);
+}
+
+static int parse_line(wd_article *a, wd_reader *r, char *line, size_t len)
+{
+	json_error_t jerr;
+	json_t *obj, *id;
+	json_t *text;
+
+	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj)
+		return record_fail(r, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
+	r->current = obj;
+	if (!json_is_object(obj))
+		return record_fail(r, "not a JSON object");
+
+	memset(a, 0, sizeof *a);
+	id = json_object_get(obj, "id");
+	if (json_is_string(id)) {
+		a->id = json_string_value(id);
+	} else if (json_is_integer(id)) {
+		snprintf(r->id_buf, sizeof r->id_buf, "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(id));
+		a->id = r->id_buf;
+	} else {
+		return record_fail(r, id ? "\"id\" must be a string or an integer"
+		                         : "missing \"id\"");
+	}
+	if (!a->id[0])
+		return record_fail(r, "\"id\" is empty");
+	text = json_object_get(obj, "text");
+	if (!json_is_string(text))
+		return record_fail(r, text ? "article '%s': \"text\" must be a string"
+		                           : "article '%s': missing \"text\"", a->id);
+	a->text = json_string_value(text);
+	a->text_len = json_string_length(text);
+
+	static const char *const keys[] = {"title", "source", "published", "url"};
+	const char **slots[] = {&a->title, &a->source, &a->published, &a->url};
+	for (size_t i = 0; i < 4; i++)
+		if (get_string(slots[i], obj, keys[i]) < 0)
+			return record_fail(r, "article '%s': \"%s\" must be a string or null",
+			                   a->id, keys[i]);
+	if (!a->published && get_string(&a->published, obj, "date") < 0)
+		return record_fail(r, "article '%s': \"date\" must be a string or null", a->id);
+	return 1;
+}
+
+static int next_jsonl(wd_article *a, wd_reader *r)
+{
+	for (;;) {
+		errno = 0;
+		ssize_t n = getline(&r->line, &r->line_cap, r->fp);
+		if (n < 0) {
+			if (ferror(r->fp))
+				return wd_fail(WD_EIO, "%s:%zu: read error: %s", r->name,
+				               r->line_no + 1, strerror(errno));
+			return 0;
+		}
+		r->line_no++;
+		char *s = r->line;
+		size_t len = (size_t)n;
+		if (r->line_no == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+			s += 3; /* byte order mark */
+			len -= 3;
+		}
+		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+			len--;
+		size_t blank = 0;
+		while (blank < len && (s[blank] == ' ' || s[blank] == '\t'))
+			blank++;
+		if (blank == len)
+			continue; /* blank lines hold no article */
+		return parse_line(a, r, s, len);
+	}
+}
+
+/* ---- directories ---- */
+
+static int push_path(wd_reader *r, const char *rel)
+{
+	if (r->n_paths == r->cap_paths) {
+		size_t cap = r->cap_paths ? r->cap_paths * 2 : 64;
+		char **v = realloc(r->paths, cap * sizeof *v);
+		if (!v)
+			return wd_fail_oom();
+		r->paths = v;
+		r->cap_paths = cap;
+	}
+	if (!(r->paths[r->n_paths] = strdup(rel)))
+		return wd_fail_oom();
+	r->n_paths++;
+	return WD_OK;
+}
+
+/* Joins a and b with '/' into a malloc'd string ("" a gives b). */
+static char *join_path(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 2);
+	if (!p)
+		return NULL;
+	if (la) {
+		memcpy(p, a, la);
+		p[la++] = '/';
+	}
+	memcpy(p + la, b, lb + 1);
+	return p;
+}
+
+/* Collects the regular files under root/rel. */
+static int walk(wd_reader *r, const char *root, const char *rel)
+{
+	char *dir_path = join_path(root, rel);
+	DIR *d;
+	struct dirent *e;
+	int err = WD_OK;
+	if (!dir_path)
+		return wd_fail_oom();
+	if (!(d = opendir(dir_path))) {
+		err = wd_fail(WD_EIO, "%s: cannot open directory: %s", dir_path, strerror(errno));
+		free(dir_path);
+		return err;
+	}
+	while (err == WD_OK && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *child = join_path(rel, e->d_name), *full;
+		struct stat sb;
+		if (!child || !(full = join_path(root, child))) {
+			free(child);
+			err = wd_fail_oom();
+			break;
+		}
+		if (stat(full, &sb) != 0)
+			err = wd_fail(WD_EIO, "%s: %s", full, strerror(errno));
+		else if (S_ISDIR(sb.st_mode))
+			err = walk(r, root, child);
+		else if (S_ISREG(sb.st_mode))
+			err = push_path(r, child);
+		free(full);
+		free(child);
+	}
+	closedir(d);
+	free(dir_path);
+	return err;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int wd_reader_open_dir(wd_reader **out, const char *dir)
+{
+	wd_reader *r = reader_new(dir);
+	int err;
+	*out = NULL;
+	if (!r)
+		return wd_fail_oom();
+	if ((err = walk(r, dir, "")) < 0) {
+		wd_reader_close(r);
+		return err;
+	}
+	qsort(r->paths, r->n_paths, sizeof *r->paths, cmp_path);
+	*out = r;
+	return WD_OK;
+}
+
+/* Reads a whole file into a malloc'd, NUL-terminated buffer. */
+static int read_file(char **buf, size_t *len, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t cap = 65536, n = 0, got;
+	char *b;
+	if (!fp)
+		return wd_fail(WD_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+	if (!(b = malloc(cap))) {
+		fclose(fp);
+		return wd_fail_oom();
+	}
+	while ((got = fread(b + n, 1, cap - n - 1, fp)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0) {
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				fclose(fp);
+				return wd_fail_oom();
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	int failed = ferror(fp);
+	fclose(fp);
+	if (failed) {
+		free(b);
+		return wd_fail(WD_EINPUT, "%s: read error", path);
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return WD_OK;
+}
+
+static int next_file(wd_article *a, wd_reader *r)
+{
+	size_t len = 0;
+	char *full;
+	int err;
+	if (r->next_path == r->n_paths)
+		return 0;
+	const char *rel = r->paths[r->next_path++];
+	free(r->file_buf);
+	free(r->file_path);
+	r->file_buf = NULL;
+	if (!(r->file_path = full = join_path(r->name, rel)))
+		return wd_fail_oom();
+	if ((err = read_file(&r->file_buf, &len, full)) < 0)
+		return err;
+	memset(a, 0, sizeof *a);
+	a->id = rel;
+	a->text = r->file_buf;
+	a->text_len = len;
+	if (len == 0)
+		return wd_fail(WD_EINPUT, "%s: empty file", full);
+	return 1;
+}
+
+int wd_reader_next(wd_article *a, wd_reader *r)
+{
+	json_decref(r->current);
+	r->current = NULL;
+	return r->fp ? next_jsonl(a, r) : next_file(a, r);
+}
+
+const char *wd_reader_name(const wd_reader *r)
+{
+	return !r->fp && r->file_path ? r->file_path : r->name;
+}
+
+size_t wd_reader_line(const wd_reader *r)
+{
+	return r->fp ? r->line_no : 0;
+}
+
+void wd_reader_close(wd_reader *r)
+{
+	if (!r)
+		return;
+	if (r->owns_fp)
+		fclose(r->fp);
+	json_decref(r->current);
+	for (size_t i = 0; i < r->n_paths; i++)
+		free(r->paths[i]);
+	free(r->paths);
+	free(r->file_buf);
+	free(r->file_path);
+	free(r->line);
+	free(r->name);
+	free(r);
+}

@@ -1,0 +1,455 @@
+/* store.c - SQLite schema, parameters and typed statements of an index. */
+#include "store.h"
+
+#include "bytes.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 'WDUP': marks a database as a wiredup index (PRAGMA application_id). */
+#define WD_APPLICATION_ID 0x57445550
+
+static const char *const SCHEMA =
+	"CREATE TABLE meta(\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE articles(\n"
+	"  seq INTEGER PRIMARY KEY,\n"          /* ingest order */
+	"  id TEXT NOT NULL UNIQUE,\n"
+	"  title TEXT,\n"
+	"  source TEXT,\n"
+	"  published TEXT,\n"                   /* as given */
+	"  published_ts INTEGER,\n"             /* UTC seconds, NULL if unknown */
+	"  url TEXT,\n"
+	"  text TEXT NOT NULL,\n"
+	"  content_hash INTEGER NOT NULL,\n"
+	"  n_shingles INTEGER NOT NULL,\n"
+	"  signature BLOB NOT NULL,\n"          /* num_perm little-endian uint32 */
+	"  cluster INTEGER NOT NULL\n"          /* seq of the representative */
+	");\n"
+	"CREATE INDEX articles_by_cluster ON articles(cluster);\n"
+	"CREATE TABLE bands(\n"
+	"  band INTEGER NOT NULL,\n"
+	"  key INTEGER NOT NULL,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(band, key, seq)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE matches(\n"
+	"  a INTEGER NOT NULL,\n"               /* a < b, both seqs */
+	"  b INTEGER NOT NULL,\n"
+	"  jaccard REAL NOT NULL,\n"
+	"  containment REAL NOT NULL,\n"
+	"  PRIMARY KEY(a, b)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE VIEW clusters AS\n"
+	"  SELECT r.id AS cluster, count(*) AS size,\n"
+	"         min(a.published_ts) AS first_published_ts,\n"
+	"         max(a.published_ts) AS last_published_ts\n"
+	"  FROM articles a JOIN articles r ON r.seq = a.cluster\n"
+	"  GROUP BY a.cluster;\n";
+
+static const char *const SQL[ST_COUNT] = {
+	[ST_FIND_ID] = "SELECT seq, content_hash FROM articles WHERE id = ?1",
+	[ST_BAND_LOOKUP] = "SELECT seq FROM bands WHERE band = ?1 AND key = ?2",
+	[ST_LOAD_SIG] = "SELECT signature, n_shingles, cluster FROM articles WHERE seq = ?1",
+	[ST_REP_TIME] = "SELECT published_ts FROM articles WHERE seq = ?1",
+	[ST_INSERT_ARTICLE] =
+		"INSERT INTO articles(seq, id, title, source, published, published_ts,"
+		" url, text, content_hash, n_shingles, signature, cluster)"
+		" VALUES((SELECT coalesce(max(seq), 0) + 1 FROM articles),"
+		" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" (SELECT coalesce(max(seq), 0) + 1 FROM articles))",
+	[ST_INSERT_BAND] = "INSERT OR IGNORE INTO bands(band, key, seq) VALUES(?1, ?2, ?3)",
+	[ST_INSERT_MATCH] =
+		"INSERT OR REPLACE INTO matches(a, b, jaccard, containment) VALUES(?1, ?2, ?3, ?4)",
+	[ST_RELABEL_CLUSTER] = "UPDATE articles SET cluster = ?2 WHERE cluster = ?1",
+	[ST_ASSIGNMENT] =
+		"SELECT a.id, r.id, a.signature, a.n_shingles, r.signature, r.n_shingles,"
+		" a.seq = r.seq FROM articles a JOIN articles r ON r.seq = a.cluster"
+		" WHERE a.seq = ?1",
+	[ST_CLUSTER_LIST] =
+		"SELECT cluster, count(*) FROM articles GROUP BY cluster"
+		" HAVING count(*) >= ?1 ORDER BY cluster",
+	[ST_CLUSTER_MEMBERS] =
+		"SELECT id, source, published FROM articles WHERE cluster = ?1"
+		" ORDER BY published_ts IS NULL, published_ts, seq",
+	[ST_ID_OF] = "SELECT id FROM articles WHERE seq = ?1",
+};
+
+int store_fail(wd_store *st, const char *what)
+{
+	int rc = st->db ? sqlite3_extended_errcode(st->db) : SQLITE_ERROR;
+	const char *msg = st->db ? sqlite3_errmsg(st->db) : "cannot open";
+	if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)
+		return wd_fail(WD_EBUSY, "%s: the index is busy (another writer?): %s",
+		               what, msg);
+	if ((rc & 0xFF) == SQLITE_NOTADB)
+		return wd_fail(WD_ENOTINDEX, "%s: not a wiredup index (not a SQLite database)",
+		               what);
+	return wd_fail(WD_EDB, "%s: %s", what, msg);
+}
+
+int store_exec(wd_store *st, const char *sql)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, sql);
+	return WD_OK;
+}
+
+/* Runs a one-integer query such as "PRAGMA user_version". */
+static int query_int(wd_store *st, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "reading the index header");
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "reading the index header");
+	return WD_OK;
+}
+
+/* Checks that an existing database is ours, or creates the schema. */
+static int check_or_create(wd_store *st, const char *path, int *created)
+{
+	int64_t app_id, version, n_tables;
+	int err;
+	if ((err = query_int(st, "PRAGMA application_id", &app_id)) < 0 ||
+	    (err = query_int(st, "PRAGMA user_version", &version)) < 0 ||
+	    (err = query_int(st, "SELECT count(*) FROM sqlite_schema", &n_tables)) < 0)
+		return err;
+	*created = 0;
+	if (app_id == WD_APPLICATION_ID) {
+		if (version > WD_SCHEMA_VERSION)
+			return wd_fail(WD_ENOTINDEX,
+			               "%s: index schema version %lld is newer than this "
+			               "wiredup understands (%d); upgrade wiredup",
+			               path, (long long)version, WD_SCHEMA_VERSION);
+		return WD_OK;
+	}
+	if (n_tables > 0 || app_id != 0)
+		return wd_fail(WD_ENOTINDEX, "%s: not a wiredup index (a SQLite database "
+		               "of something else); nothing was changed", path);
+
+	char pragmas[128];
+	snprintf(pragmas, sizeof pragmas,
+	         "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+	         WD_APPLICATION_ID, WD_SCHEMA_VERSION);
+	if ((err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((err = store_exec(st, SCHEMA)) < 0 || (err = store_exec(st, pragmas)) < 0) {
+		store_exec(st, "ROLLBACK");
+		return err;
+	}
+	if ((err = store_exec(st, "COMMIT")) < 0)
+		return err;
+	*created = 1;
+	return WD_OK;
+}
+
+int store_open(wd_store *st, const char *path, int *created)
+{
+	int err;
+	int in_memory = path == NULL || strcmp(path, ":memory:") == 0;
+	memset(st, 0, sizeof *st);
+	if (sqlite3_open_v2(in_memory ? ":memory:" : path, &st->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                            SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
+		err = wd_fail(WD_EDB, "%s: cannot open: %s", path,
+		              st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return err;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (!in_memory &&
+	    (err = store_exec(st, "PRAGMA journal_mode = WAL")) < 0)
+		goto fail;
+	if ((err = store_exec(st, "PRAGMA synchronous = NORMAL")) < 0)
+		goto fail;
+	if ((err = check_or_create(st, in_memory ? ":memory:" : path, created)) < 0)
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &st->stmt[i], NULL) != SQLITE_OK) {
+			err = store_fail(st, "preparing statements");
+			goto fail;
+		}
+	}
+	return WD_OK;
+fail:
+	store_close(st);
+	return err;
+}
+
+void store_close(wd_store *st)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	memset(st, 0, sizeof *st);
+}
+
+sqlite3_stmt *store_stmt(wd_store *st, enum store_stmt which)
+{
+	sqlite3_stmt *s = st->stmt[which];
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Steps a statement that returns no rows. */
+static int step_done(wd_store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, what);
+	return WD_OK;
+}
+
+/* ---- parameters, kept in meta as text ---- */
+
+static const char *const PARAM_KEYS[] = {
+	"shingle_words", "num_perm", "bands", "rows", "lsh_threshold", "threshold", "seed"
+};
+enum { N_PARAM_KEYS = sizeof PARAM_KEYS / sizeof PARAM_KEYS[0] };
+
+static void param_to_text(char *buf, size_t size, const wd_params *p, int i)
+{
+	switch (i) {
+	case 0: snprintf(buf, size, "%u", p->shingle_words); break;
+	case 1: snprintf(buf, size, "%u", p->num_perm); break;
+	case 2: snprintf(buf, size, "%u", p->bands); break;
+	case 3: snprintf(buf, size, "%u", p->rows); break;
+	case 4: snprintf(buf, size, "%.17g", p->lsh_threshold); break;
+	case 5: snprintf(buf, size, "%.17g", p->threshold); break;
+	default: snprintf(buf, size, "%llu", (unsigned long long)p->seed); break;
+	}
+}
+
+static void param_from_text(wd_params *p, int i, const char *v)
+{
+	switch (i) {
+	case 0: p->shingle_words = (uint32_t)strtoul(v, NULL, 10); break;
+	case 1: p->num_perm = (uint32_t)strtoul(v, NULL, 10); break;
+	case 2: p->bands = (uint32_t)strtoul(v, NULL, 10); break;
+	case 3: p->rows = (uint32_t)strtoul(v, NULL, 10); break;
+	case 4: p->lsh_threshold = strtod(v, NULL); break;
+	case 5: p->threshold = strtod(v, NULL); break;
+	default: p->seed = strtoull(v, NULL, 10); break;
+	}
+}
+
+int store_load_params(wd_store *st, wd_params *p)
+{
+	sqlite3_stmt *s;
+	wd_params_init(p);
+	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM meta", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "reading parameters");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+		const char *v = (const char *)sqlite3_column_text(s, 1);
+		for (int i = 0; i < N_PARAM_KEYS; i++)
+			if (k && v && strcmp(k, PARAM_KEYS[i]) == 0)
+				param_from_text(p, i, v);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "reading parameters");
+	return WD_OK;
+}
+
+int store_save_params(wd_store *st, const wd_params *p)
+{
+	sqlite3_stmt *s;
+	int err = WD_OK;
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "saving parameters");
+	for (int i = 0; i < N_PARAM_KEYS && err == WD_OK; i++) {
+		char buf[64];
+		param_to_text(buf, sizeof buf, p, i);
+		sqlite3_bind_text(s, 1, PARAM_KEYS[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, buf, -1, SQLITE_TRANSIENT);
+		err = step_done(st, s, "saving parameters");
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
+/* ---- articles, bands, matches ---- */
+
+int store_find_id(wd_store *st, const char *id, int64_t *seq, uint64_t *hash)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_FIND_ID);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(s, 0);
+		*hash = (uint64_t)sqlite3_column_int64(s, 1);
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "looking up an id");
+}
+
+int store_band_lookup(wd_store *st, uint32_t band, uint64_t key,
+                      int64_t **seqs, size_t *n, size_t *cap)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_BAND_LOOKUP);
+	int rc;
+	sqlite3_bind_int64(s, 1, band);
+	sqlite3_bind_int64(s, 2, (int64_t)key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 64;
+			int64_t *v = realloc(*seqs, c * sizeof *v);
+			if (!v) {
+				sqlite3_reset(s);
+				return wd_fail_oom();
+			}
+			*seqs = v;
+			*cap = c;
+		}
+		(*seqs)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? WD_OK : store_fail(st, "reading LSH bands");
+}
+
+/* Decodes a signature blob; WD_EDB if its size is wrong. */
+int store_decode_sig(uint32_t *sig, uint32_t num_perm, const void *blob, int bytes)
+{
+	if (bytes != (int)(4 * num_perm))
+		return wd_fail(WD_EDB, "corrupt index: a signature has %d bytes, not %u",
+		               bytes, 4 * num_perm);
+	for (uint32_t i = 0; i < num_perm; i++)
+		sig[i] = wd_get_le32((const unsigned char *)blob + 4 * i);
+	return WD_OK;
+}
+
+int store_load_sig(wd_store *st, int64_t seq, uint32_t *sig, uint32_t num_perm,
+                   uint64_t *n_shingles, int64_t *cluster)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_LOAD_SIG);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err;
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                         : store_fail(st, "reading a signature");
+	}
+	err = store_decode_sig(sig, num_perm, sqlite3_column_blob(s, 0), sqlite3_column_bytes(s, 0));
+	*n_shingles = (uint64_t)sqlite3_column_int64(s, 1);
+	*cluster = sqlite3_column_int64(s, 2);
+	sqlite3_reset(s);
+	return err;
+}
+
+int store_published_ts(wd_store *st, int64_t seq, int64_t *ts)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_REP_TIME);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), known = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*ts = sqlite3_column_int64(s, 0);
+		known = 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                         : store_fail(st, "reading a publication time");
+	return known;
+}
+
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
+{
+	const wd_article *a = art->a;
+	size_t bytes = 4 * (size_t)art->num_perm;
+	unsigned char *blob = malloc(bytes);
+	if (!blob)
+		return wd_fail_oom();
+	for (uint32_t i = 0; i < art->num_perm; i++)
+		wd_put_le32(blob + 4 * i, art->sig[i]);
+
+	sqlite3_stmt *s = store_stmt(st, ST_INSERT_ARTICLE);
+	sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 2, a->title);
+	bind_text_or_null(s, 3, a->source);
+	bind_text_or_null(s, 4, a->published);
+	if (art->has_ts)
+		sqlite3_bind_int64(s, 5, art->published_ts);
+	else
+		sqlite3_bind_null(s, 5);
+	bind_text_or_null(s, 6, a->url);
+	sqlite3_bind_text(s, 7, a->text, (int)a->text_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, (int64_t)art->content_hash);
+	sqlite3_bind_int64(s, 9, (int64_t)art->n_shingles);
+	sqlite3_bind_blob(s, 10, blob, (int)bytes, SQLITE_STATIC);
+	int err = step_done(st, s, "storing an article");
+	free(blob);
+	if (err == WD_OK)
+		*seq = sqlite3_last_insert_rowid(st->db);
+	return err;
+}
+
+int store_insert_band(wd_store *st, uint32_t band, uint64_t key, int64_t seq)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_INSERT_BAND);
+	sqlite3_bind_int64(s, 1, band);
+	sqlite3_bind_int64(s, 2, (int64_t)key);
+	sqlite3_bind_int64(s, 3, seq);
+	return step_done(st, s, "storing LSH bands");
+}
+
+int store_insert_match(wd_store *st, int64_t a, int64_t b, double jaccard,
+                       double containment)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_INSERT_MATCH);
+	sqlite3_bind_int64(s, 1, a < b ? a : b);
+	sqlite3_bind_int64(s, 2, a < b ? b : a);
+	sqlite3_bind_double(s, 3, jaccard);
+	sqlite3_bind_double(s, 4, containment);
+	return step_done(st, s, "storing a match");
+}
+
+int store_relabel_cluster(wd_store *st, int64_t from, int64_t to)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_RELABEL_CLUSTER);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	return step_done(st, s, "merging clusters");
+}
+
+int store_id_of(wd_store *st, int64_t seq, char **id)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_ID_OF);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err = WD_OK;
+	if (rc == SQLITE_ROW) {
+		*id = strdup((const char *)sqlite3_column_text(s, 0));
+		if (!*id)
+			err = wd_fail_oom();
+	} else {
+		err = rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                        : store_fail(st, "reading an id");
+	}
+	sqlite3_reset(s);
+	return err;
+}

@@ -1,0 +1,93 @@
+/*
+ * store.h - the SQLite side of an index: schema, parameters and typed
+ * reads and writes. Nothing outside store.c writes SQL. Every value is
+ * bound as a parameter, never formatted into SQL text.
+ */
+#ifndef WD_STORE_H
+#define WD_STORE_H
+
+#include "wiredup.h"
+
+#include <sqlite3.h>
+
+#define WD_SCHEMA_VERSION 1
+
+enum store_stmt {
+	ST_FIND_ID,
+	ST_BAND_LOOKUP,
+	ST_LOAD_SIG,
+	ST_REP_TIME,
+	ST_INSERT_ARTICLE,
+	ST_INSERT_BAND,
+	ST_INSERT_MATCH,
+	ST_RELABEL_CLUSTER,
+	ST_ASSIGNMENT,
+	ST_CLUSTER_LIST,
+	ST_CLUSTER_MEMBERS,
+	ST_ID_OF,
+	ST_COUNT
+};
+
+typedef struct wd_store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[ST_COUNT];
+} wd_store;
+
+/* Opens or creates the database; *created says whether it was new. */
+int store_open(wd_store *st, const char *path, int *created);
+void store_close(wd_store *st);
+
+/* Reads the stored parameters (all zero if none) / stores them. */
+int store_load_params(wd_store *st, wd_params *p);
+int store_save_params(wd_store *st, const wd_params *p);
+
+/* Runs SQL without results (BEGIN, SAVEPOINT, ...). */
+int store_exec(wd_store *st, const char *sql);
+
+/* Looks up an id: 1 and seq/hash if present, 0 if not, < 0 on error. */
+int store_find_id(wd_store *st, const char *id, int64_t *seq, uint64_t *hash);
+
+/* Appends to *seqs (a growable array) the articles in one LSH bucket. */
+int store_band_lookup(wd_store *st, uint32_t band, uint64_t key,
+                      int64_t **seqs, size_t *n, size_t *cap);
+
+/* Decodes the signature of seq into sig (num_perm slots). */
+int store_load_sig(wd_store *st, int64_t seq, uint32_t *sig, uint32_t num_perm,
+                   uint64_t *n_shingles, int64_t *cluster);
+
+/* Decodes a signature blob of `bytes` bytes; WD_EDB if the size is wrong. */
+int store_decode_sig(uint32_t *sig, uint32_t num_perm, const void *blob, int bytes);
+
+/* The publication time of seq: 1 and *ts if known, 0 if unknown. */
+int store_published_ts(wd_store *st, int64_t seq, int64_t *ts);
+
+typedef struct store_article {
+	const wd_article *a;
+	int has_ts;
+	int64_t published_ts;
+	uint64_t content_hash;
+	uint64_t n_shingles;
+	const uint32_t *sig;
+	uint32_t num_perm;
+} store_article;
+
+/* Inserts an article as its own cluster; *seq receives its number. */
+int store_insert_article(wd_store *st, const store_article *art, int64_t *seq);
+int store_insert_band(wd_store *st, uint32_t band, uint64_t key, int64_t seq);
+int store_insert_match(wd_store *st, int64_t a, int64_t b, double jaccard,
+                       double containment);
+
+/* Moves every member of cluster `from` into cluster `to`. */
+int store_relabel_cluster(wd_store *st, int64_t from, int64_t to);
+
+/* Copies the id of seq into a malloc'd string. */
+int store_id_of(wd_store *st, int64_t seq, char **id);
+
+/* Returns a reset statement from the cache, for the few readers that
+ * step through rows themselves (assignment, clusters). */
+sqlite3_stmt *store_stmt(wd_store *st, enum store_stmt which);
+
+/* wd_fail(WD_EDB) with SQLite's message. */
+int store_fail(wd_store *st, const char *what);
+
+#endif

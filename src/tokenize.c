@@ -1,0 +1,117 @@
+/* tokenize.c - stage 2: normalized text -> hashed words. */
+#include "error.h"
+
+#include <stdlib.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+/* Scripts written without spaces between words: each letter is a word. */
+static int is_unspaced_script(utf8proc_int32_t cp)
+{
+	return (cp >= 0x0E00 && cp <= 0x0EFF)     /* Thai, Lao */
+	    || (cp >= 0x1000 && cp <= 0x109F)     /* Myanmar */
+	    || (cp >= 0x1780 && cp <= 0x17FF)     /* Khmer */
+	    || (cp >= 0x3040 && cp <= 0x30FF)     /* Hiragana, Katakana */
+	    || (cp >= 0x31F0 && cp <= 0x31FF)     /* Katakana extensions */
+	    || (cp >= 0x3400 && cp <= 0x4DBF)     /* CJK extension A */
+	    || (cp >= 0x4E00 && cp <= 0x9FFF)     /* CJK unified */
+	    || (cp >= 0xF900 && cp <= 0xFAFF)     /* CJK compatibility */
+	    || (cp >= 0x20000 && cp <= 0x3FFFF);  /* CJK extensions B.. */
+}
+
+enum char_class { OTHER, LETTER, MARK, DIGIT };
+
+static enum char_class classify(utf8proc_int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+		return LETTER;
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME:
+		return MARK;
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return DIGIT;
+	default:
+		return OTHER;
+	}
+}
+
+/* Growable array of word hashes. */
+typedef struct {
+	uint64_t *v;
+	size_t n, cap;
+} hash_vec;
+
+static int push(hash_vec *hv, const char *s, size_t len)
+{
+	if (hv->n == hv->cap) {
+		size_t cap = hv->cap ? hv->cap * 2 : 256;
+		uint64_t *v = realloc(hv->v, cap * sizeof *v);
+		if (!v)
+			return wd_fail_oom();
+		hv->v = v;
+		hv->cap = cap;
+	}
+	hv->v[hv->n++] = XXH3_64bits(s, len);
+	return WD_OK;
+}
+
+/* Decodes the code point at s[i]; normalized text is valid UTF-8. */
+static utf8proc_ssize_t next_cp(const char *s, size_t len, size_t i,
+                                utf8proc_int32_t *cp)
+{
+	return utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+	                        (utf8proc_ssize_t)(len - i), cp);
+}
+
+int wd_tokenize(uint64_t **hashes, size_t *n, const char *s, size_t len)
+{
+	hash_vec hv = {0};
+	size_t i = 0, start = 0;
+	int in_word = 0, word_unspaced = 0, err;
+	enum char_class prev = OTHER;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step = next_cp(s, len, i, &cp);
+		if (step <= 0) { /* cannot happen after wd_normalize; be safe */
+			cp = -1;
+			step = 1;
+		}
+		enum char_class cls = cp < 0 ? OTHER : classify(cp);
+
+		/* "1.2" and "900,000" stay one word: numbers must count. */
+		if (cls == OTHER && in_word && prev == DIGIT && (cp == '.' || cp == ',')) {
+			utf8proc_int32_t after;
+			size_t j = i + (size_t)step;
+			if (j < len && next_cp(s, len, j, &after) > 0 && classify(after) == DIGIT) {
+				i = j;
+				continue;
+			}
+		}
+		int unspaced = cls == LETTER && is_unspaced_script(cp);
+		if (in_word && (cls == OTHER || unspaced || (word_unspaced && cls != MARK))) {
+			if ((err = push(&hv, s + start, i - start)) < 0)
+				goto fail;
+			in_word = 0;
+		}
+		if (cls != OTHER && !in_word) {
+			start = i;
+			in_word = 1;
+			word_unspaced = unspaced;
+		}
+		prev = cls;
+		i += (size_t)step;
+	}
+	if (in_word && (err = push(&hv, s + start, i - start)) < 0)
+		goto fail;
+	*hashes = hv.v;
+	*n = hv.n;
+	return WD_OK;
+fail:
+	free(hv.v);
+	return err;
+}
