@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_error[1024];
 
@@ -12,6 +13,18 @@ int wd_fail(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof last_error, fmt, ap);
 	va_end(ap);
+	return code;
+}
+
+int wd_fail_prefix(int code, const char *fmt, ...)
+{
+	char prefix[256], old[sizeof last_error];
+	va_list ap;
+	memcpy(old, last_error, sizeof old);
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof prefix, fmt, ap);
+	va_end(ap);
+	snprintf(last_error, sizeof last_error, "%s%s", prefix, old);
 	return code;
 }
 

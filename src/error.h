@@ -9,6 +9,11 @@
 int wd_fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Puts a printf-style prefix before the current message (which a callee
+ * set) and returns code. */
+int wd_fail_prefix(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* wd_fail(WD_ENOMEM, ...) with a fixed message. */
 int wd_fail_oom(void);
 

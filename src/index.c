@@ -222,7 +222,7 @@ static int prepare(wd_index *ix, wd_article *a, uint64_t *n_shingles)
 		a->text_len = strlen(a->text);
 	int err = wd_sign_text(ix->sig, n_shingles, &ix->params, a->text, a->text_len);
 	if (err < 0)
-		return wd_fail(err, "article '%s': %s", a->id, wd_last_error());
+		return wd_fail_prefix(err, "article '%s': ", a->id);
 	return WD_OK;
 }
 

@@ -1,0 +1,20 @@
+# The CLI's main paths under valgrind: zero errors, zero leaks. Skipped in
+# the sanitizer build (valgrind and ASan don't mix) and without valgrind.
+. "$WD_TESTS_DIR/cli/lib.sh"
+if [ -n "${WD_SANITIZED:-}" ] || ! command -v valgrind >/dev/null; then
+	echo "SKIP: valgrind absent or sanitizer build"
+	exit 77
+fi
+S="$WD_DATA_DIR/sample.jsonl"
+vg() {
+	valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+		--errors-for-leak-kinds=definite,indirect,possible "$WIREDUP" "$@"
+}
+vg dedup "$S" >/dev/null; expect_status 0 $? "valgrind dedup"
+vg add --db "$WORK/i.db" "$S" >/dev/null; expect_status 0 $? "valgrind add"
+vg query --db "$WORK/i.db" "$S" >/dev/null; expect_status 0 $? "valgrind query"
+vg clusters --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind clusters"
+vg stats --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind stats"
+printf '{"id": "x"}\nnot json\n' >"$WORK/bad.jsonl"
+vg dedup "$WORK/bad.jsonl" >/dev/null 2>&1; expect_status 1 $? "valgrind dedup with bad input"
+finish
