@@ -111,6 +111,8 @@ static int cmp_str(const void *a, const void *b)
 static void str_unique(str_list *l)
 {
 	size_t n = 0;
+	if (l->n < 2)
+		return;
 	qsort(l->v, l->n, sizeof *l->v, cmp_str);
 	for (size_t i = 0; i < l->n; i++) {
 		if (n > 0 && strcmp(l->v[i], l->v[n - 1]) == 0)

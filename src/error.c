@@ -24,7 +24,12 @@ int wd_fail_prefix(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
-	snprintf(last_error, sizeof last_error, "%s%s", prefix, old);
+	size_t n = strlen(prefix), m = strlen(old);
+	if (m > sizeof last_error - 1 - n) /* prefix < 256 < sizeof last_error */
+		m = sizeof last_error - 1 - n;
+	memcpy(last_error, prefix, n);
+	memcpy(last_error + n, old, m);
+	last_error[n + m] = '\0';
 	return code;
 }
 

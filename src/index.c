@@ -178,7 +178,8 @@ static int find_matches(wd_index *ix, uint64_t n_shingles,
 		                        &cands, &n, &cap);
 	if (err < 0)
 		goto done;
-	qsort(cands, n, sizeof *cands, cmp_i64);
+	if (n > 1)
+		qsort(cands, n, sizeof *cands, cmp_i64);
 	if (n && !(ok = malloc(n * sizeof *ok))) {
 		err = wd_fail_oom();
 		goto done;
@@ -198,7 +199,8 @@ static int find_matches(wd_index *ix, uint64_t n_shingles,
 		if (score >= p->threshold)
 			ok[n_ok++] = (candidate_match){cands[i], cluster, j, c, score};
 	}
-	qsort(ok, n_ok, sizeof *ok, cmp_match);
+	if (n_ok > 1)
+		qsort(ok, n_ok, sizeof *ok, cmp_match);
 done:
 	free(cands);
 	if (err < 0) {

@@ -249,7 +249,8 @@ int wd_reader_open_dir(wd_reader **out, const char *dir)
 		wd_reader_close(r);
 		return err;
 	}
-	qsort(r->paths, r->n_paths, sizeof *r->paths, cmp_path);
+	if (r->n_paths > 1)
+		qsort(r->paths, r->n_paths, sizeof *r->paths, cmp_path);
 	*out = r;
 	return WD_OK;
 }
