@@ -11,6 +11,7 @@
 #include "output.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +33,6 @@ typedef struct options {
 	int n_files;
 } options;
 
-enum opt_id {
-	OPT_DB = 'd', OPT_FORMAT = 'f', OPT_THRESHOLD = 't', OPT_SHINGLE = 'k',
-	OPT_HELP = 'h', OPT_NUM_PERM = 256, OPT_BANDS, OPT_ROWS, OPT_LSH_THRESHOLD,
-	OPT_SEED, OPT_TEXT_DIR, OPT_MIN_SIZE, OPT_MAX_MATCHES, OPT_BATCH
-};
 
 /* Which options each command takes (bit per option group). */
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
@@ -521,143 +517,131 @@ static void usage_command(FILE *fp, const command *c)
 		fprintf(fp, "\n%s", INPUT_HELP);
 }
 
-/* Parses a number into *out; 0 on success. */
-static int parse_size(size_t *out, const char *s)
+/* How an option's value is parsed and where it goes. */
+typedef enum { V_STRING, V_FORMAT, V_UNIT, V_U32, V_SIZE, V_SEED, V_FLAG } value_kind;
+
+typedef struct option_spec {
+	const char *name;
+	char short_name;  /* 0: long only */
+	value_kind kind;
+	unsigned need;    /* the A_* group a command must allow */
+	size_t offset;    /* of the target in `options` */
+} option_spec;
+
+#define AT(field) offsetof(options, field)
+static const option_spec OPTIONS[] = {
+	{"db", 'd', V_STRING, A_DB, AT(db)},
+	{"format", 'f', V_FORMAT, A_FORMAT, AT(format)},
+	{"threshold", 't', V_UNIT, A_PARAMS, AT(params.threshold)},
+	{"lsh-threshold", 0, V_UNIT, A_PARAMS, AT(params.lsh_threshold)},
+	{"shingle-words", 'k', V_U32, A_PARAMS, AT(params.shingle_words)},
+	{"num-perm", 0, V_U32, A_PARAMS, AT(params.num_perm)},
+	{"bands", 0, V_U32, A_PARAMS, AT(params.bands)},
+	{"rows", 0, V_U32, A_PARAMS, AT(params.rows)},
+	{"seed", 0, V_SEED, A_PARAMS, AT(params.seed)},
+	{"text-dir", 0, V_STRING, A_INPUT, AT(text_dir)},
+	{"min-size", 0, V_SIZE, A_MIN_SIZE, AT(min_size)},
+	{"max-matches", 0, V_SIZE, A_MAX_MATCHES, AT(max_matches)},
+	{"batch-size", 0, V_SIZE, A_BATCH, AT(batch_size)},
+	{"help", 'h', V_FLAG, ~0u, 0},
+};
+#undef AT
+enum { N_OPTIONS = sizeof OPTIONS / sizeof OPTIONS[0] };
+
+/* Parses `val` as spec says into the options; 0 on success, -1 if bad. */
+static int parse_value(options *o, const option_spec *spec, const char *val)
 {
+	void *dst = (char *)o + spec->offset;
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (!*s || *end || s[0] == '-')
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
-static int parse_u32(uint32_t *out, const char *s)
-{
-	size_t v;
-	if (parse_size(&v, s) < 0 || v == 0 || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int parse_unit(double *out, const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (!*s || *end || !(v > 0.0 && v <= 1.0))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int bad_value(const command *c, const char *opt, const char *val)
-{
-	fprintf(stderr, "wiredup %s: invalid value for %s: '%s'\n", c->name, opt, val);
-	return EXIT_USAGE;
+	unsigned long long n;
+	double d;
+	switch (spec->kind) {
+	case V_STRING:
+		*(const char **)dst = val;
+		return 0;
+	case V_FORMAT:
+		if (strcmp(val, "jsonl") == 0)
+			*(out_format *)dst = FORMAT_JSONL;
+		else if (strcmp(val, "csv") == 0)
+			*(out_format *)dst = FORMAT_CSV;
+		else
+			return -1;
+		return 0;
+	case V_UNIT: /* a threshold in (0, 1] */
+		d = strtod(val, &end);
+		if (!*val || *end || !(d > 0.0 && d <= 1.0))
+			return -1;
+		*(double *)dst = d;
+		return 0;
+	case V_FLAG:
+		return 0;
+	default: /* whole numbers > 0 */
+		n = strtoull(val, &end, 10);
+		if (!*val || *end || val[0] == '-' || n == 0)
+			return -1;
+		if (spec->kind == V_U32) {
+			if (n > UINT32_MAX)
+				return -1;
+			*(uint32_t *)dst = (uint32_t)n;
+		} else if (spec->kind == V_SEED) {
+			*(uint64_t *)dst = n;
+		} else {
+			*(size_t *)dst = (size_t)n;
+		}
+		return 0;
+	}
 }
 
 static int parse_args(options *o, const command *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, OPT_DB},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"threshold", required_argument, NULL, OPT_THRESHOLD},
-		{"lsh-threshold", required_argument, NULL, OPT_LSH_THRESHOLD},
-		{"shingle-words", required_argument, NULL, OPT_SHINGLE},
-		{"num-perm", required_argument, NULL, OPT_NUM_PERM},
-		{"bands", required_argument, NULL, OPT_BANDS},
-		{"rows", required_argument, NULL, OPT_ROWS},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"text-dir", required_argument, NULL, OPT_TEXT_DIR},
-		{"min-size", required_argument, NULL, OPT_MIN_SIZE},
-		{"max-matches", required_argument, NULL, OPT_MAX_MATCHES},
-		{"batch-size", required_argument, NULL, OPT_BATCH},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:f:t:k:h", longopts, NULL)) != -1) {
-		unsigned need = 0;
-		switch (opt) {
-		case OPT_DB: need = A_DB; o->db = optarg; break;
-		case OPT_FORMAT:
-			need = A_FORMAT;
-			if (strcmp(optarg, "jsonl") == 0)
-				o->format = FORMAT_JSONL;
-			else if (strcmp(optarg, "csv") == 0)
-				o->format = FORMAT_CSV;
-			else
-				return bad_value(c, "--format", optarg);
-			break;
-		case OPT_THRESHOLD:
-			need = A_PARAMS;
-			if (parse_unit(&o->params.threshold, optarg) < 0)
-				return bad_value(c, "--threshold", optarg);
-			break;
-		case OPT_LSH_THRESHOLD:
-			need = A_PARAMS;
-			if (parse_unit(&o->params.lsh_threshold, optarg) < 0 ||
-			    o->params.lsh_threshold >= 1.0)
-				return bad_value(c, "--lsh-threshold", optarg);
-			break;
-		case OPT_SHINGLE:
-			need = A_PARAMS;
-			if (parse_u32(&o->params.shingle_words, optarg) < 0)
-				return bad_value(c, "--shingle-words", optarg);
-			break;
-		case OPT_NUM_PERM:
-			need = A_PARAMS;
-			if (parse_u32(&o->params.num_perm, optarg) < 0)
-				return bad_value(c, "--num-perm", optarg);
-			break;
-		case OPT_BANDS:
-			need = A_PARAMS;
-			if (parse_u32(&o->params.bands, optarg) < 0)
-				return bad_value(c, "--bands", optarg);
-			break;
-		case OPT_ROWS:
-			need = A_PARAMS;
-			if (parse_u32(&o->params.rows, optarg) < 0)
-				return bad_value(c, "--rows", optarg);
-			break;
-		case OPT_SEED: {
-			size_t v;
-			need = A_PARAMS;
-			if (parse_size(&v, optarg) < 0 || v == 0)
-				return bad_value(c, "--seed", optarg);
-			o->params.seed = v;
-			break;
+	struct option longopts[N_OPTIONS + 1];
+	char shortopts[2 * N_OPTIONS + 1];
+	size_t ns = 0;
+	int opt, index;
+
+	/* getopt_long returns 256 + i for long-only option i */
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const option_spec *sp = &OPTIONS[i];
+		int has_arg = sp->kind == V_FLAG ? no_argument : required_argument;
+		int val = sp->short_name ? sp->short_name : 256 + (int)i;
+		longopts[i] = (struct option){sp->name, has_arg, NULL, val};
+		if (sp->short_name) {
+			shortopts[ns++] = sp->short_name;
+			if (has_arg)
+				shortopts[ns++] = ':';
 		}
-		case OPT_TEXT_DIR: need = A_INPUT; o->text_dir = optarg; break;
-		case OPT_MIN_SIZE:
-			need = A_MIN_SIZE;
-			if (parse_size(&o->min_size, optarg) < 0)
-				return bad_value(c, "--min-size", optarg);
-			break;
-		case OPT_MAX_MATCHES:
-			need = A_MAX_MATCHES;
-			if (parse_size(&o->max_matches, optarg) < 0)
-				return bad_value(c, "--max-matches", optarg);
-			break;
-		case OPT_BATCH:
-			need = A_BATCH;
-			if (parse_size(&o->batch_size, optarg) < 0 || o->batch_size == 0)
-				return bad_value(c, "--batch-size", optarg);
-			break;
-		case OPT_HELP:
-			usage_command(stdout, c);
-			return -1;
-		default:
+	}
+	longopts[N_OPTIONS] = (struct option){NULL, 0, NULL, 0};
+	shortopts[ns] = '\0';
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
+		const option_spec *sp = NULL;
+		for (size_t i = 0; i < N_OPTIONS && !sp; i++)
+			if (opt == (OPTIONS[i].short_name ? OPTIONS[i].short_name : 256 + (int)i))
+				sp = &OPTIONS[i];
+		if (!sp) {
 			fprintf(stderr, "Try 'wiredup %s --help'.\n", c->name);
 			return EXIT_USAGE;
 		}
-		if (!(c->allowed & need)) {
-			fprintf(stderr, "wiredup %s: option '%s' does not apply to this command\n",
-			        c->name, argv[optind - 1]);
+		if (sp->kind == V_FLAG) { /* --help */
+			usage_command(stdout, c);
+			return -1;
+		}
+		if (!(c->allowed & sp->need)) {
+			fprintf(stderr, "wiredup %s: option --%s does not apply to this command\n",
+			        c->name, sp->name);
 			return EXIT_USAGE;
 		}
+		if (parse_value(o, sp, optarg) < 0) {
+			fprintf(stderr, "wiredup %s: invalid value for --%s: '%s'\n", c->name,
+			        sp->name, optarg);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->params.lsh_threshold >= 1.0) {
+		fprintf(stderr, "wiredup %s: --lsh-threshold must be below 1\n", c->name);
+		return EXIT_USAGE;
 	}
 	if ((c->allowed & A_DB_REQ) && !o->db) {
 		fprintf(stderr, "wiredup %s: --db PATH is required\n", c->name);
