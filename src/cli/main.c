@@ -102,6 +102,23 @@ static void report_reject(const wd_reader *r, const char *msg)
 		fprintf(stderr, "%s: %s\n", wd_reader_name(r), msg);
 }
 
+/*
+ * Sorts out the result of adding or querying one article: 0 go on; 1 the
+ * article was rejected (reported as FILE:LINE, counted; the run goes on);
+ * < 0 a failure that stops the run (reported).
+ */
+static int article_outcome(int err, const wd_reader *r, input_stats *st)
+{
+	if (err == WD_EINPUT || err == WD_EDUPLICATE) {
+		report_reject(r, wd_last_error());
+		st->rejected++;
+		return 1;
+	}
+	if (err < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	return err < 0 ? err : 0;
+}
+
 static void progress(const input_stats *st, int done)
 {
 	if (!isatty(STDERR_FILENO))
@@ -185,16 +202,9 @@ static int ingest_one(const wd_article *a, const wd_reader *r, void *ctx, input_
 {
 	ingest *in = ctx;
 	wd_add_result res;
-	int err = wd_index_add(&res, in->ix, a);
-	if (err == WD_EINPUT || err == WD_EDUPLICATE) {
-		report_reject(r, wd_last_error());
-		st->rejected++;
-		return 0;
-	}
-	if (err < 0) {
-		fprintf(stderr, "wiredup: %s\n", wd_last_error());
-		return err;
-	}
+	int err = article_outcome(wd_index_add(&res, in->ix, a), r, st);
+	if (err != 0)
+		return err < 0 ? err : 0;
 	if (res.status == WD_ADD_UNCHANGED)
 		in->unchanged++;
 	else
@@ -354,16 +364,9 @@ static int query_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 {
 	query_ctx *q = ctx;
 	wd_query_result *res;
-	int err = wd_index_query(&res, q->ix, a);
-	if (err == WD_EINPUT) {
-		report_reject(r, wd_last_error());
-		st->rejected++;
-		return 0;
-	}
-	if (err < 0) {
-		fprintf(stderr, "wiredup: %s\n", wd_last_error());
-		return err;
-	}
+	int err = article_outcome(wd_index_query(&res, q->ix, a), r, st);
+	if (err != 0)
+		return err < 0 ? err : 0;
 	json_t *matches = json_array();
 	for (size_t i = 0; i < res->n_matches && i < q->max_matches; i++) {
 		const wd_match *m = &res->matches[i];
