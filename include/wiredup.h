@@ -114,6 +114,12 @@ typedef struct wd_index wd_index;
  */
 int wd_index_open(wd_index **out, const char *path, const wd_params *params);
 
+/*
+ * Opens an index that must exist already (WD_ENOTFOUND if path does not):
+ * for readers, so that a mistyped path does not create an empty index.
+ */
+int wd_index_open_existing(wd_index **out, const char *path);
+
 /* Closes the index, committing a batch that is still open. NULL is a no-op. */
 int wd_index_close(wd_index *index);
 

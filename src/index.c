@@ -41,7 +41,8 @@ static int check_params(const wd_params *given, const wd_params *stored)
 	return WD_OK;
 }
 
-int wd_index_open(wd_index **out, const char *path, const wd_params *params)
+static int open_index(wd_index **out, const char *path, const wd_params *params,
+                      int create)
 {
 	wd_params given, stored;
 	int created = 0, err;
@@ -54,7 +55,7 @@ int wd_index_open(wd_index **out, const char *path, const wd_params *params)
 	else
 		wd_params_init(&given);
 
-	if ((err = store_open(&ix->store, path, &created)) < 0) {
+	if ((err = store_open(&ix->store, path, create, &created)) < 0) {
 		free(ix);
 		return err;
 	}
@@ -84,6 +85,16 @@ fail:
 	store_close(&ix->store);
 	free(ix);
 	return err;
+}
+
+int wd_index_open(wd_index **out, const char *path, const wd_params *params)
+{
+	return open_index(out, path, params, 1);
+}
+
+int wd_index_open_existing(wd_index **out, const char *path)
+{
+	return open_index(out, path, NULL, 0);
 }
 
 int wd_index_close(wd_index *ix)

@@ -42,13 +42,23 @@ bad:
 	return 0;
 }
 
-/* Applied to every code point before decomposition. */
+/* Applied to every code point before decomposition: what LUMP leaves. */
 static utf8proc_int32_t map_before(utf8proc_int32_t cp, void *unused)
 {
 	(void)unused;
-	if (cp == '\t')
+	switch (cp) {
+	case '\t':
 		return ' '; /* STRIPCC would turn a tab into a line break */
-	return cp;
+	case 0x201C: case 0x201D: case 0x201E: case 0x201F: /* “ ” „ ‟ */
+	case 0x00AB: case 0x00BB: case 0x2033: case 0x301D: /* « » ″ 〝 */
+	case 0x301E: case 0x301F: case 0xFF02:              /* 〞 〟 ＂ */
+		return '"';
+	case 0x2018: case 0x2019: case 0x201A: case 0x201B: /* ‘ ’ ‚ ‛ */
+	case 0x2039: case 0x203A: case 0x2032: case 0xFF07: /* ‹ › ′ ＇ */
+		return '\'';
+	default:
+		return cp;
+	}
 }
 
 int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)

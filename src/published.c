@@ -36,7 +36,9 @@ int wd_parse_iso8601(int64_t *seconds, const char *s)
 	if (!s || !digits(&y, &p, 4) || *p++ != '-' || !digits(&mo, &p, 2) ||
 	    *p++ != '-' || !digits(&d, &p, 2))
 		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+	static const int days_in[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in[mo - 1] + (mo == 2 && leap))
 		return 0;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
@@ -50,7 +52,7 @@ int wd_parse_iso8601(int64_t *seconds, const char *s)
 				for (p++; isdigit((unsigned char)*p); p++)
 					;
 		}
-		if (h > 24 || mi > 59 || sec > 60)
+		if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec)))
 			return 0;
 		if (*p == 'Z' || *p == 'z') {
 			p++;
@@ -58,9 +60,11 @@ int wd_parse_iso8601(int64_t *seconds, const char *s)
 			sign = *p++ == '-' ? -1 : 1;
 			if (!digits(&zh, &p, 2))
 				return 0;
-			if (*p == ':')
-				p++;
-			if (*p && !digits(&zm, &p, 2))
+			int colon = *p == ':';
+			p += colon;
+			if ((*p || colon) && !digits(&zm, &p, 2))
+				return 0;
+			if (zh > 14 || zm > 59)
 				return 0;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* 'WDUP': marks a database as a wiredup index (PRAGMA application_id). */
 #define WD_APPLICATION_ID 0x57445550
@@ -87,8 +88,7 @@ int store_fail(wd_store *st, const char *what)
 		return wd_fail(WD_EBUSY, "%s: the index is busy (another writer?): %s",
 		               what, msg);
 	if ((rc & 0xFF) == SQLITE_NOTADB)
-		return wd_fail(WD_ENOTINDEX, "%s: not a wiredup index (not a SQLite database)",
-		               what);
+		return wd_fail(WD_ENOTINDEX, "not a wiredup index (not a SQLite database)");
 	return wd_fail(WD_EDB, "%s: %s", what, msg);
 }
 
@@ -104,12 +104,12 @@ static int query_int(wd_store *st, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_fail(st, "reading the index header");
+		return store_fail(st, "cannot read it");
 	int rc = sqlite3_step(s);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "reading the index header");
+		return store_fail(st, "cannot read it");
 	return WD_OK;
 }
 
@@ -121,7 +121,7 @@ static int check_or_create(wd_store *st, const char *path, int *created)
 	if ((err = query_int(st, "PRAGMA application_id", &app_id)) < 0 ||
 	    (err = query_int(st, "PRAGMA user_version", &version)) < 0 ||
 	    (err = query_int(st, "SELECT count(*) FROM sqlite_schema", &n_tables)) < 0)
-		return err;
+		return wd_fail_prefix(err, "%s: ", path);
 	*created = 0;
 	if (app_id == WD_APPLICATION_ID) {
 		if (version > WD_SCHEMA_VERSION)
@@ -151,28 +151,33 @@ static int check_or_create(wd_store *st, const char *path, int *created)
 	return WD_OK;
 }
 
-int store_open(wd_store *st, const char *path, int *created)
+int store_open(wd_store *st, const char *path, int create, int *created)
 {
 	int err;
 	int in_memory = path == NULL || strcmp(path, ":memory:") == 0;
+	const char *name = in_memory ? ":memory:" : path;
 	memset(st, 0, sizeof *st);
-	if (sqlite3_open_v2(in_memory ? ":memory:" : path, &st->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                            SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(name, &st->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	                            (create || in_memory ? SQLITE_OPEN_CREATE : 0),
 	                    NULL) != SQLITE_OK) {
-		err = wd_fail(WD_EDB, "%s: cannot open: %s", path,
+		int missing = !create && access(path, F_OK) != 0;
+		err = wd_fail(missing ? WD_ENOTFOUND : WD_EDB, "%s: cannot open: %s", path,
+		              missing ? "no such index" :
 		              st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(st);
 		return err;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
+	/* Check the file before changing anything in it (WAL mode writes
+	 * to the header): a foreign database must stay as it was. */
+	if ((err = check_or_create(st, name, created)) < 0)
+		goto fail;
 	if (!in_memory &&
 	    (err = store_exec(st, "PRAGMA journal_mode = WAL")) < 0)
 		goto fail;
 	if ((err = store_exec(st, "PRAGMA synchronous = NORMAL")) < 0)
-		goto fail;
-	if ((err = check_or_create(st, in_memory ? ":memory:" : path, created)) < 0)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT,

@@ -33,8 +33,9 @@ typedef struct wd_store {
 	sqlite3_stmt *stmt[ST_COUNT];
 } wd_store;
 
-/* Opens or creates the database; *created says whether it was new. */
-int store_open(wd_store *st, const char *path, int *created);
+/* Opens the database, creating it if `create`; *created says whether it
+ * was new. A database that is not a wiredup index is left untouched. */
+int store_open(wd_store *st, const char *path, int create, int *created);
 void store_close(wd_store *st);
 
 /* Reads the stored parameters (all zero if none) / stores them. */

@@ -177,10 +177,13 @@ static int for_each_article(options *o, article_fn fn, void *ctx, input_stats *s
 	return err;
 }
 
-static wd_index *open_index(const options *o)
+/* Opens the index for a command; readers need one that exists. */
+static wd_index *open_index(const options *o, int create)
 {
 	wd_index *ix;
-	if (wd_index_open(&ix, o->db, &o->params) < 0) {
+	int err = create ? wd_index_open(&ix, o->db, &o->params)
+	                 : wd_index_open_existing(&ix, o->db);
+	if (err < 0) {
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 		return NULL;
 	}
@@ -302,7 +305,7 @@ static int cmd_dedup(options *o)
 	input_stats st = {0};
 	ingest in = {.keep_seqs = 1};
 	int err;
-	if (!(in.ix = open_index(o)))
+	if (!(in.ix = open_index(o, 1)))
 		return EXIT_FATAL;
 	err = run_ingest(o, &in, &st);
 	if (err == 0) {
@@ -339,7 +342,7 @@ static int cmd_add(options *o)
 	input_stats st = {0};
 	ingest in = {0};
 	int err;
-	if (!(in.ix = open_index(o)))
+	if (!(in.ix = open_index(o, 1)))
 		return EXIT_FATAL;
 	err = run_ingest(o, &in, &st);
 	if (wd_index_close(in.ix) < 0 && err == 0) {
@@ -385,7 +388,7 @@ static int query_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 static int cmd_query(options *o)
 {
 	input_stats st = {0};
-	query_ctx q = {open_index(o), o->max_matches};
+	query_ctx q = {open_index(o, 0), o->max_matches};
 	if (!q.ix)
 		return EXIT_FATAL;
 	int err = for_each_article(o, query_one, &q, &st);
@@ -418,7 +421,7 @@ static int print_cluster(const wd_cluster *c, void *ctx)
 
 static int cmd_clusters(options *o)
 {
-	wd_index *ix = open_index(o);
+	wd_index *ix = open_index(o, 0);
 	if (!ix)
 		return EXIT_FATAL;
 	int err = wd_index_foreach_cluster(ix, o->min_size, print_cluster, o);
@@ -431,7 +434,7 @@ static int cmd_clusters(options *o)
 
 static int cmd_stats(options *o)
 {
-	wd_index *ix = open_index(o);
+	wd_index *ix = open_index(o, 0);
 	wd_stats s;
 	wd_params p;
 	if (!ix)

@@ -51,4 +51,9 @@ cp "$WORK/notes.txt" "$WORK/notes.orig"
 expect_status 3 $? "not an index"
 expect_grep "not a wiredup index" "$WORK/err" "not-an-index message"
 cmp -s "$WORK/notes.txt" "$WORK/notes.orig" || fail "a non-index file was modified"
+# Readers never create an index: a mistyped path is an error, no file made.
+"$WIREDUP" stats --db "$WORK/typo.db" >/dev/null 2>"$WORK/err"
+expect_status 3 $? "missing index"
+expect_grep "no such index" "$WORK/err" "missing index message"
+[ -e "$WORK/typo.db" ] && fail "stats created an index"
 finish

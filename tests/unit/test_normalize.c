@@ -53,13 +53,10 @@ static void test_quotes_and_dashes(void **state)
 	/* U+2013 en dash, U+2014 em dash */
 	check_norm("1990" "\xE2\x80\x93" "95 " "\xE2\x80\x94" " end", "1990-95 - end");
 
-	/* BUG: src/normalize.c relies on UTF8PROC_LUMP, which maps single
-	 * quotes but not double ones: U+201C/U+201D (and U+201E, U+00AB...)
-	 * come out unchanged, so "“yes”" stays "“yes”" instead of "\"yes\"".
-	 * The header promises "one form for quotes". Skipped until fixed:
-	 *
-	 *   check_norm("\xE2\x80\x9C" "yes" "\xE2\x80\x9D", "\"yes\"");
-	 */
+	/* double quotes of every kind: U+201C, U+201D, U+201E, U+00AB, U+00BB */
+	check_norm("\xE2\x80\x9C" "yes" "\xE2\x80\x9D", "\"yes\"");
+	check_norm("\xE2\x80\x9E" "ja" "\xE2\x80\x9C", "\"ja\"");
+	check_norm("\xC2\xAB" "oui" "\xC2\xBB", "\"oui\"");
 }
 
 static void test_spaces_and_ignorables(void **state)

@@ -1,0 +1,246 @@
+/* test_minhash_lsh.c - stages 4-5: MinHash estimates, LSH bands, parameters. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "wiredup.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A synthetic "shingle hash": distinct, well mixed values (splitmix64). */
+static uint64_t shingle_hash(uint64_t i)
+{
+	uint64_t z = (i + 1) * 0x9E3779B97F4A7C15ULL;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* The set {shingle_hash(i) : first <= i < first + n}; free() it. */
+static uint64_t *shingle_set(uint64_t first, size_t n)
+{
+	uint64_t *v = malloc(n * sizeof *v);
+	assert_non_null(v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = shingle_hash(first + i);
+	return v;
+}
+
+/* Estimated Jaccard of two synthetic sets with num_perm slots. */
+static double estimate(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                       uint32_t num_perm)
+{
+	uint32_t *sa = malloc(num_perm * sizeof *sa), *sb = malloc(num_perm * sizeof *sb);
+	assert_non_null(sa);
+	assert_non_null(sb);
+	wd_minhash(sa, num_perm, a, na, 1);
+	wd_minhash(sb, num_perm, b, nb, 1);
+	double j = wd_minhash_jaccard(sa, sb, num_perm);
+	free(sa);
+	free(sb);
+	return j;
+}
+
+static void test_identical_sets(void **state)
+{
+	(void)state;
+	uint64_t *a = shingle_set(0, 500), *b = shingle_set(0, 500);
+	/* order does not matter: reverse b */
+	for (size_t i = 0; i < 250; i++) {
+		uint64_t t = b[i];
+		b[i] = b[499 - i];
+		b[499 - i] = t;
+	}
+	assert_true(estimate(a, 500, b, 500, 128) == 1.0);
+	free(a);
+	free(b);
+}
+
+static void test_disjoint_sets(void **state)
+{
+	(void)state;
+	uint64_t *a = shingle_set(0, 500), *b = shingle_set(10000, 500);
+	assert_true(estimate(a, 500, b, 500, 128) < 0.05);
+	free(a);
+	free(b);
+}
+
+static void test_jaccard_half(void **state)
+{
+	(void)state;
+	/* |A| = |B| = 1000, |A n B| = 667: J = 667 / 1333 = 0.5004 */
+	uint64_t *a = shingle_set(0, 1000), *b = shingle_set(333, 1000);
+	double j = estimate(a, 1000, b, 1000, 256);
+	print_message("estimated Jaccard %.4f (true 0.5004)\n", j);
+	assert_true(fabs(j - 0.5) <= 0.08);
+	free(a);
+	free(b);
+}
+
+static void test_containment_estimate(void **state)
+{
+	(void)state;
+	/* A (400) lies wholly inside B (1000): J = 0.4, containment 1 */
+	uint64_t *a = shingle_set(0, 400), *b = shingle_set(0, 1000);
+	double j = estimate(a, 400, b, 1000, 256);
+	double c = wd_containment_estimate(j, 400, 1000);
+	print_message("estimated Jaccard %.4f (true 0.4), containment %.4f\n", j, c);
+	assert_true(fabs(c - 1.0) <= 0.15);
+	assert_true(c <= 1.0);
+	/* the estimate is symmetric in the two sizes */
+	assert_true(wd_containment_estimate(j, 1000, 400) == c);
+	free(a);
+	free(b);
+}
+
+static void test_containment_formula(void **state)
+{
+	(void)state;
+	/* |A n B| = j (na + nb) / (1 + j), over the smaller set */
+	assert_true(fabs(wd_containment_estimate(0.4, 400, 1000) - 1.0) < 1e-12);
+	assert_true(fabs(wd_containment_estimate(0.5, 100, 100) - 2.0 / 3.0) < 1e-12);
+	assert_true(wd_containment_estimate(1.0, 50, 50) == 1.0);
+	assert_true(wd_containment_estimate(0.0, 50, 80) == 0.0);
+	assert_true(wd_containment_estimate(0.9, 10, 1000) == 1.0); /* clamped */
+	assert_true(wd_containment_estimate(0.5, 0, 10) == 0.0);    /* empty set */
+}
+
+static void test_optimal_bands(void **state)
+{
+	(void)state;
+	uint32_t b = 0, r = 0;
+	wd_lsh_optimal_bands(&b, &r, 128, 0.5);
+	double midpoint = pow(1.0 / b, 1.0 / r);
+	print_message("threshold 0.5, 128 perms: %u bands x %u rows, "
+	              "S-curve midpoint %.3f\n", b, r, midpoint);
+	assert_true(b >= 1 && r >= 1);
+	assert_true((uint64_t)b * r <= 128);
+	assert_true(fabs(midpoint - 0.5) <= 0.15);
+
+	/* a higher threshold never gives a lower midpoint */
+	double last = 0.0;
+	const double thresholds[] = {0.2, 0.3, 0.5, 0.7, 0.9};
+	for (size_t i = 0; i < sizeof thresholds / sizeof thresholds[0]; i++) {
+		wd_lsh_optimal_bands(&b, &r, 64, thresholds[i]);
+		assert_true(b >= 1 && r >= 1);
+		assert_true((uint64_t)b * r <= 64);
+		double m = pow(1.0 / b, 1.0 / r);
+		assert_true(m >= last);
+		last = m;
+	}
+}
+
+static void test_band_keys(void **state)
+{
+	(void)state;
+	uint32_t sig[8] = {1, 2, 3, 4, 1, 2, 3, 4};
+	/* same rows in two different bands: the band number is in the key */
+	assert_true(wd_band_key(sig, 0, 4, 1) != wd_band_key(sig, 1, 4, 1));
+	uint32_t other[8] = {1, 2, 3, 4, 9, 9, 9, 9};
+	assert_true(wd_band_key(sig, 0, 4, 1) == wd_band_key(other, 0, 4, 1));
+	assert_true(wd_band_key(sig, 1, 4, 1) != wd_band_key(other, 1, 4, 1));
+}
+
+static void test_params_defaults(void **state)
+{
+	(void)state;
+	wd_params p;
+	wd_params_init(&p);
+	assert_int_equal(p.shingle_words, 0);
+	assert_int_equal(p.num_perm, 0);
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	assert_int_equal(p.shingle_words, 5);
+	assert_int_equal(p.num_perm, 128);
+	assert_true(p.lsh_threshold == 0.3);
+	assert_true(p.threshold == 0.5);
+	assert_int_equal(p.seed, 1);
+	assert_true(p.bands >= 1 && p.rows >= 1);
+	assert_true((uint64_t)p.bands * p.rows <= p.num_perm);
+
+	uint32_t b, r;
+	wd_lsh_optimal_bands(&b, &r, 128, 0.3);
+	assert_int_equal(p.bands, b);
+	assert_int_equal(p.rows, r);
+
+	/* set fields are kept */
+	wd_params_init(&p);
+	p.shingle_words = 3;
+	p.num_perm = 64;
+	p.bands = 16;
+	p.rows = 4;
+	p.seed = 42;
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	assert_int_equal(p.shingle_words, 3);
+	assert_int_equal(p.num_perm, 64);
+	assert_int_equal(p.bands, 16);
+	assert_int_equal(p.rows, 4);
+	assert_int_equal(p.seed, 42);
+}
+
+/* Resolving p must fail with WD_EINVAL and a message. */
+static void check_invalid(wd_params p, const char *what)
+{
+	print_message("  %s\n", what);
+	assert_int_equal(wd_params_resolve(&p), WD_EINVAL);
+	assert_true(strlen(wd_last_error()) > 0);
+}
+
+static void test_params_invalid(void **state)
+{
+	(void)state;
+	wd_params p;
+
+	wd_params_init(&p);
+	p.bands = 8;
+	check_invalid(p, "bands without rows");
+
+	wd_params_init(&p);
+	p.rows = 8;
+	check_invalid(p, "rows without bands");
+
+	wd_params_init(&p);
+	p.num_perm = 64;
+	p.bands = 20;
+	p.rows = 4;
+	check_invalid(p, "bands x rows > num_perm");
+
+	wd_params_init(&p);
+	p.threshold = 1.5;
+	check_invalid(p, "threshold 1.5");
+
+	wd_params_init(&p);
+	p.threshold = -0.2;
+	check_invalid(p, "threshold -0.2");
+
+	wd_params_init(&p);
+	p.lsh_threshold = 1.0;
+	check_invalid(p, "LSH threshold 1.0");
+
+	wd_params_init(&p);
+	p.shingle_words = 65;
+	check_invalid(p, "65 words per shingle");
+
+	wd_params_init(&p);
+	p.num_perm = 5000;
+	check_invalid(p, "5000 permutations");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical_sets),
+		cmocka_unit_test(test_disjoint_sets),
+		cmocka_unit_test(test_jaccard_half),
+		cmocka_unit_test(test_containment_estimate),
+		cmocka_unit_test(test_containment_formula),
+		cmocka_unit_test(test_optimal_bands),
+		cmocka_unit_test(test_band_keys),
+		cmocka_unit_test(test_params_defaults),
+		cmocka_unit_test(test_params_invalid),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
