@@ -155,19 +155,34 @@ typedef struct wd_add_result {
  */
 int wd_index_add(wd_add_result *out, wd_index *index, const wd_article *article);
 
-/* One verified match of an article against another. */
+/* Which side of a match is the smaller one, contained in the other. */
+enum {
+	WD_CONTAINED_NEITHER = 0, /* same number of shingles */
+	WD_CONTAINED_ARTICLE = 1, /* the article asked about is in the match */
+	WD_CONTAINED_MATCH = -1   /* the match is in the article asked about */
+};
+
+/* One verified match of an article against another. Similarities are
+ * exact, over the shingles of the story text (credit and chrome left out). */
 typedef struct wd_match {
 	char *id;            /* the other article */
 	char *cluster;       /* the other article's cluster id */
-	double jaccard;      /* estimated Jaccard similarity of shingle sets */
-	double containment;  /* estimated share of the smaller set found in the larger */
-	double score;        /* max(jaccard, containment): what the threshold tests */
+	double jaccard;      /* shared / union of the two shingle sets */
+	double containment;  /* shared / the smaller set */
+	double score;        /* max(jaccard, containment) */
+	uint64_t shared_shingles;
+	int contained;       /* WD_CONTAINED_* */
+	char *credit_agency; /* the other article's credit, NULL if none */
+	char *credit_place;
 } wd_match;
 
 /* The answer to a query: best matches first. Owned by the caller. */
 typedef struct wd_query_result {
 	char *cluster;       /* cluster the article would join (its own id if new) */
 	int new_story;       /* 1 when nothing matched */
+	char *credit_agency; /* the article's own credit ("AFP"), NULL if none */
+	char *credit_place;  /* its dateline place, NULL if none */
+	uint64_t n_shingles; /* shingles of its story text */
 	size_t n_matches;    /* every verified match (all of them, best first) */
 	wd_match *matches;
 } wd_query_result;
@@ -184,7 +199,8 @@ void wd_query_result_free(wd_query_result *result);
 typedef struct wd_assignment {
 	const char *id;      /* valid until the next call on the index */
 	const char *cluster; /* valid until the next call on the index */
-	double similarity;   /* max(jaccard, containment) to the representative */
+	double similarity;   /* max(jaccard, containment) to the representative,
+	                        exact, over the story text */
 } wd_assignment;
 
 /* The assignment of the article with ingest number seq (see wd_add_result). */

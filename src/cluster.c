@@ -3,6 +3,7 @@
 #include "index_internal.h"
 
 #include "error.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,38 +39,95 @@ int cluster_pick_representative(int64_t *rep, wd_index *ix, const int64_t *reps,
 	return WD_OK;
 }
 
-static int cmp_i64(const void *a, const void *b)
+int cluster_union(wd_index *ix, int64_t own, const candidate_match *matches, size_t n)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-int cluster_merge(wd_index *ix, int64_t seq, const int64_t *new_ts,
-                  const candidate_match *matches, size_t n)
-{
+	i64_vec labels = {0};
+	int64_t rep;
+	int err = WD_OK;
 	if (n == 0)
-		return WD_OK; /* the article stays its own cluster */
-	int64_t *reps = malloc(n * sizeof *reps), rep;
-	size_t n_reps = 0;
-	int err;
-	if (!reps)
+		return WD_OK;
+	if (i64_push(&labels, own) < 0)
 		return wd_fail_oom();
 	for (size_t i = 0; i < n; i++)
-		reps[i] = matches[i].cluster;
-	qsort(reps, n, sizeof *reps, cmp_i64);
-	for (size_t i = 0; i < n; i++)
-		if (n_reps == 0 || reps[i] != reps[n_reps - 1])
-			reps[n_reps++] = reps[i];
+		if (i64_push(&labels, matches[i].cluster) < 0) {
+			i64_free(&labels);
+			return wd_fail_oom();
+		}
+	i64_sort_unique(&labels);
+	if (labels.n > 1 &&
+	    (err = cluster_pick_representative(&rep, ix, labels.v, labels.n, 0, NULL)) == WD_OK)
+		for (size_t i = 0; i < labels.n && err == WD_OK; i++)
+			if (labels.v[i] != rep)
+				err = store_run(&ix->store, ST_RELABEL_CLUSTER, "merging clusters", 2,
+				                labels.v[i], rep);
+	i64_free(&labels);
+	return err;
+}
 
-	if ((err = cluster_pick_representative(&rep, ix, reps, n_reps, seq, new_ts)) < 0)
+/* Union-find over member indices. */
+static size_t find_root(size_t *parent, size_t i)
+{
+	while (parent[i] != i)
+		i = parent[i] = parent[parent[i]];
+	return i;
+}
+
+int cluster_rebuild(wd_index *ix, int64_t rep)
+{
+	i64_vec members = {0}, nb = {0}, comp = {0};
+	size_t *parent = NULL;
+	unsigned char *named = NULL;
+	int err;
+
+	if ((err = store_ints(&ix->store, ST_MEMBERS, "reading a cluster", &members, 1, rep)) < 0)
 		goto done;
-	for (size_t i = 0; i < n_reps && err == WD_OK; i++)
-		if (reps[i] != rep)
-			err = store_relabel_cluster(&ix->store, reps[i], rep);
-	if (err == WD_OK && rep != seq)
-		err = store_relabel_cluster(&ix->store, seq, rep);
+	if (members.n < 2)
+		goto done;
+	if (!(parent = malloc(members.n * sizeof *parent))) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < members.n; i++)
+		parent[i] = i;
+	/* members are sorted by seq: find neighbours by binary search */
+	for (size_t i = 0; i < members.n; i++) {
+		nb.n = 0;
+		if ((err = store_ints(&ix->store, ST_NEIGHBOURS, "reading matches", &nb, 1,
+		                      members.v[i])) < 0)
+			goto done;
+		for (size_t k = 0; k < nb.n; k++) {
+			int64_t *hit = bsearch(&nb.v[k], members.v, members.n, sizeof *members.v, i64_cmp);
+			if (hit)
+				parent[find_root(parent, i)] = find_root(parent, (size_t)(hit - members.v));
+		}
+	}
+	/* Name each component after its earliest member. */
+	if (!(named = calloc(members.n, 1))) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < members.n && err == WD_OK; i++) {
+		size_t root = find_root(parent, i);
+		int64_t new_rep = 0;
+		if (named[root])
+			continue;
+		named[root] = 1;
+		comp.n = 0;
+		for (size_t j = i; j < members.n && err == WD_OK; j++)
+			if (find_root(parent, j) == root && i64_push(&comp, members.v[j]) < 0)
+				err = wd_fail_oom();
+		if (err == WD_OK)
+			err = cluster_pick_representative(&new_rep, ix, comp.v, comp.n, 0, NULL);
+		for (size_t j = 0; j < comp.n && err == WD_OK; j++)
+			err = store_run(&ix->store, ST_SET_CLUSTER, "splitting a cluster", 2,
+			                comp.v[j], new_rep);
+	}
 done:
-	free(reps);
+	free(parent);
+	free(named);
+	i64_free(&comp);
+	i64_free(&members);
+	i64_free(&nb);
 	return err;
 }
 

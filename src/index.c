@@ -3,7 +3,9 @@
 
 #include "error.h"
 #include "published.h"
-#include "sign.h"
+#include "lsh.h"
+#include "verify.h"
+#include "vec.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -73,6 +75,8 @@ static int open_index(wd_index **out, const char *path, const wd_params *params,
 		if ((err = wd_params_resolve(&ix->params)) < 0)
 			goto fail;
 	}
+	if ((err = chrome_load(&ix->chrome, &ix->store)) < 0)
+		goto fail;
 	ix->sig = malloc(2 * ix->params.num_perm * sizeof *ix->sig);
 	if (!ix->sig) {
 		err = wd_fail_oom();
@@ -82,6 +86,7 @@ static int open_index(wd_index **out, const char *path, const wd_params *params,
 	*out = ix;
 	return WD_OK;
 fail:
+	chrome_free(&ix->chrome);
 	store_close(&ix->store);
 	free(ix);
 	return err;
@@ -105,6 +110,8 @@ int wd_index_close(wd_index *ix)
 	if (ix->in_batch)
 		err = wd_index_commit(ix);
 	store_close(&ix->store);
+	chrome_free(&ix->chrome);
+	doc_cache_free(&ix->cache);
 	free(ix->sig);
 	free(ix->assign_id);
 	free(ix->assign_cluster);
@@ -156,101 +163,184 @@ static uint64_t content_hash(const wd_article *a)
 	return XXH3_64bits_digest(&st);
 }
 
-static int cmp_i64(const void *a, const void *b)
+/* ---- analysis and signing ---- */
+
+typedef struct learned_ctx {
+	const chrome_model *model;
+	uint64_t source_key;
+} learned_ctx;
+
+static int is_learned(uint64_t line, void *ctx)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
+	learned_ctx *lc = ctx;
+	return chrome_is_learned(lc->model, lc->source_key, line);
 }
 
-/* Best first; ties by ingest order, so results are reproducible. */
-static int cmp_match(const void *a, const void *b)
+int index_analyze(wd_doc *doc, wd_index *ix, const char *text, size_t len,
+                  const char *source)
 {
-	const candidate_match *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/*
- * LSH candidates of ix->sig, each verified against its stored signature.
- * *matches (malloc'd, best first) holds those whose score passes.
- */
-static int find_matches(wd_index *ix, uint64_t n_shingles,
-                        candidate_match **matches, size_t *n_matches)
-{
-	const wd_params *p = &ix->params;
-	int64_t *cands = NULL;
-	size_t n = 0, cap = 0, n_ok = 0;
-	candidate_match *ok = NULL;
-	int err = WD_OK;
-
-	for (uint32_t b = 0; b < p->bands && err == WD_OK; b++)
-		err = store_band_lookup(&ix->store, b, wd_band_key(ix->sig, b, p->rows, p->seed),
-		                        &cands, &n, &cap);
-	if (err < 0)
-		goto done;
-	if (n > 1)
-		qsort(cands, n, sizeof *cands, cmp_i64);
-	if (n && !(ok = malloc(n * sizeof *ok))) {
-		err = wd_fail_oom();
-		goto done;
+	learned_ctx lc = {&ix->chrome, chrome_source_key(source)};
+	int err = doc_parse(doc, text, len);
+	if (err == WD_OK) {
+		doc_mark_learned(doc, is_learned, &lc);
+		err = doc_shingle(doc, ix->params.shingle_words, ix->params.seed);
 	}
-	for (size_t i = 0; i < n; i++) {
-		uint64_t other_n;
-		int64_t cluster;
-		if (i > 0 && cands[i] == cands[i - 1])
-			continue;
-		if ((err = store_load_sig(&ix->store, cands[i], ix->other_sig, p->num_perm,
-		                          &other_n, &cluster)) < 0)
-			goto done;
-		/* Verification: never trust a raw LSH collision. */
-		double j = wd_minhash_jaccard(ix->sig, ix->other_sig, p->num_perm);
-		double c = wd_containment_estimate(j, n_shingles, other_n);
-		double score = j > c ? j : c;
-		if (score >= p->threshold)
-			ok[n_ok++] = (candidate_match){cands[i], cluster, j, c, score};
-	}
-	if (n_ok > 1)
-		qsort(ok, n_ok, sizeof *ok, cmp_match);
-done:
-	free(cands);
-	if (err < 0) {
-		free(ok);
-		ok = NULL;
-		n_ok = 0;
-	}
-	*matches = ok;
-	*n_matches = n_ok;
 	return err;
 }
 
-/* Checks the required fields and signs the text into ix->sig. */
-static int prepare(wd_index *ix, wd_article *a, uint64_t *n_shingles)
+/* index_analyze_stored, also saying the article's outlet key. */
+static int analyze_stored(wd_doc *doc, uint64_t *source_key, wd_index *ix, int64_t seq)
 {
-	if (!a->id || !a->id[0])
-		return wd_fail(WD_EINPUT, "article has no id");
-	if (!a->text)
-		return wd_fail(WD_EINPUT, "article '%s' has no text", a->id);
-	if (a->text_len == 0)
-		a->text_len = strlen(a->text);
-	int err = wd_sign_text(ix->sig, n_shingles, &ix->params, a->text, a->text_len);
+	char *text, *source;
+	size_t len;
+	int err = store_load_text(&ix->store, seq, &text, &len, &source);
+	memset(doc, 0, sizeof *doc);
+	if (err == WD_OK) {
+		*source_key = chrome_source_key(source);
+		err = index_analyze(doc, ix, text, len, source);
+	}
 	if (err < 0)
-		return wd_fail_prefix(err, "article '%s': ", a->id);
+		err = wd_fail_prefix(err, "stored article #%lld: ", (long long)seq);
+	free(text);
+	free(source);
+	return err;
+}
+
+int index_analyze_stored(wd_doc *doc, wd_index *ix, int64_t seq)
+{
+	uint64_t key;
+	return analyze_stored(doc, &key, ix, seq);
+}
+
+int index_stored_doc(const wd_doc **out, wd_index *ix, int64_t seq)
+{
+	uint64_t key = 0;
+	wd_doc doc;
+	int err;
+	if ((*out = doc_cache_get(&ix->cache, seq)))
+		return WD_OK;
+	if ((err = analyze_stored(&doc, &key, ix, seq)) == WD_OK &&
+	    !(*out = doc_cache_put(&ix->cache, seq, key, &doc)))
+		err = wd_fail_oom();
+	doc_free(&doc);
+	return err;
+}
+
+static void sign_doc(uint32_t *sig, const wd_index *ix, const wd_doc *doc)
+{
+	wd_minhash(sig, ix->params.num_perm, doc->set, doc->n_set, ix->params.seed);
+}
+
+/* Files seq under the LSH keys of its signature and text windows. */
+static int write_bands(wd_index *ix, int64_t seq, const uint32_t *sig, const wd_doc *doc)
+{
+	band_key *keys = NULL;
+	size_t n = 0;
+	int err = lsh_article_keys(&keys, &n, &ix->params, sig, doc->order, doc->n_order);
+	for (size_t i = 0; i < n && err == WD_OK; i++)
+		err = store_run(&ix->store, ST_INSERT_BAND, "writing LSH bands", 3,
+		                (int64_t)keys[i].band, (int64_t)keys[i].key, seq);
+	free(keys);
+	return err;
+}
+
+/* Stores the verified matches of seq and merges their clusters with its. */
+static int link_matches(wd_index *ix, int64_t seq, const candidate_match *m, size_t n)
+{
+	i64_vec own = {0};
+	int err = WD_OK;
+	for (size_t i = 0; i < n && err == WD_OK; i++)
+		err = store_insert_match(&ix->store, m[i].seq, seq, m[i].jaccard,
+		                         m[i].containment, m[i].shared);
+	if (err == WD_OK && n &&
+	    (err = store_ints(&ix->store, ST_CLUSTER_OF, "reading a cluster", &own, 1, seq)) == WD_OK)
+		err = cluster_union(ix, own.n ? own.v[0] : seq, m, n);
+	i64_free(&own);
+	return err;
+}
+
+/*
+ * Re-signs a stored article after its outlet's chrome changed: new
+ * signature and bands, its matches found again, and its old cluster split
+ * where those matches no longer hold it together.
+ */
+static int resign(wd_index *ix, int64_t seq)
+{
+	uint32_t *old_sig = ix->other_sig, *new_sig = ix->sig;
+	uint64_t old_n;
+	int64_t cluster;
+	candidate_match *m = NULL;
+	size_t n = 0;
+	wd_doc doc;
+	int err;
+
+	if ((err = store_load_sig(&ix->store, seq, old_sig, ix->params.num_perm, &old_n,
+	                          &cluster)) < 0)
+		return err;
+	doc_cache_drop(&ix->cache, seq);
+	if ((err = index_analyze_stored(&doc, ix, seq)) < 0)
+		goto done;
+	sign_doc(new_sig, ix, &doc);
+	if (doc.n_set == old_n &&
+	    memcmp(old_sig, new_sig, ix->params.num_perm * sizeof *new_sig) == 0)
+		goto done; /* nothing it is matched on changed */
+	if ((err = store_run(&ix->store, ST_DELETE_BANDS_OF, "removing LSH bands", 1, seq)) < 0 ||
+	    (err = store_update_sig(&ix->store, seq, doc.n_set, new_sig,
+	                            ix->params.num_perm)) < 0 ||
+	    (err = write_bands(ix, seq, new_sig, &doc)) < 0 ||
+	    (err = store_run(&ix->store, ST_DELETE_MATCHES, "removing matches", 1, seq)) < 0 ||
+	    (err = cluster_rebuild(ix, cluster)) < 0 ||
+	    (err = verify_candidates(&m, &n, ix, &doc, new_sig, seq)) < 0)
+		goto done;
+	err = link_matches(ix, seq, m, n);
+done:
+	free(m);
+	doc_free(&doc);
+	return err;
+}
+
+/* Re-signs the articles of `source` (other than `except`) that contain any
+ * of the lines just learned as chrome. */
+typedef struct resign_ctx {
+	const i64_vec *lines;
+	int64_t except;
+	i64_vec todo;
+} resign_ctx;
+
+static int collect_affected(int64_t seq, const void *lines, size_t bytes, void *ctx)
+{
+	resign_ctx *rc = ctx;
+	if (seq != rc->except && chrome_blob_has_any(lines, bytes, rc->lines) &&
+	    i64_push(&rc->todo, seq) < 0)
+		return wd_fail_oom();
 	return WD_OK;
 }
 
-/* The body of wd_index_add, run inside a savepoint. */
-static int add_locked(wd_add_result *res, wd_index *ix, wd_article *a)
+static int resign_outlet(wd_index *ix, const char *source, i64_vec *newly, int64_t except)
 {
-	uint64_t n_shingles, old_hash, hash;
-	candidate_match *matches = NULL;
-	size_t n_matches = 0;
+	resign_ctx rc = {newly, except, {0}};
+	int err;
+	i64_sort_unique(newly);
+	err = store_source_each(&ix->store, source, collect_affected, &rc);
+	for (size_t i = 0; i < rc.todo.n && err == WD_OK; i++)
+		err = resign(ix, rc.todo.v[i]);
+	i64_free(&rc.todo);
+	return err;
+}
+
+/* The body of wd_index_add, run inside a savepoint. */
+static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
+{
+	uint64_t old_hash, hash = content_hash(a);
+	candidate_match *m = NULL;
+	size_t n = 0, lines_bytes = 0;
+	void *lines = NULL;
+	i64_vec newly = {0};
 	int64_t seq, ts;
+	wd_doc doc;
 	int err, found;
 
-	if ((err = prepare(ix, a, &n_shingles)) < 0)
-		return err;
-	hash = content_hash(a);
+	memset(&doc, 0, sizeof doc);
 	if ((found = store_find_id(&ix->store, a->id, &seq, &old_hash)) < 0)
 		return found;
 	if (found) {
@@ -260,27 +350,62 @@ static int add_locked(wd_add_result *res, wd_index *ix, wd_article *a)
 		*res = (wd_add_result){WD_ADD_UNCHANGED, seq, 0};
 		return WD_OK;
 	}
-	if ((err = find_matches(ix, n_shingles, &matches, &n_matches)) < 0)
-		return err;
+	if ((err = index_analyze(&doc, ix, a->text, a->text_len, a->source)) < 0) {
+		err = wd_fail_prefix(err, "article '%s': ", a->id);
+		goto done;
+	}
+	if ((err = chrome_lines_blob(&lines, &lines_bytes, &doc)) < 0)
+		goto done;
+	sign_doc(ix->sig, ix, &doc);
 
 	int has_ts = wd_parse_iso8601(&ts, a->published);
-	store_article art = {a, has_ts, ts, hash, n_shingles, ix->sig, ix->params.num_perm};
-	if ((err = store_insert_article(&ix->store, &art, &seq)) < 0)
+	store_article art = {
+		.a = a, .credit_agency = doc.credit.agency, .credit_place = doc.credit.place,
+		.lines = lines, .lines_bytes = lines_bytes, .has_ts = has_ts,
+		.published_ts = ts, .content_hash = hash, .n_shingles = doc.n_set,
+		.sig = ix->sig, .num_perm = ix->params.num_perm,
+	};
+	if ((err = store_insert_article(&ix->store, &art, &seq)) < 0 ||
+	    (err = chrome_learn(&ix->chrome, &ix->store, seq, a->source, lines, lines_bytes,
+	                        &newly)) < 0)
 		goto done;
-	for (uint32_t b = 0; b < ix->params.bands && err == WD_OK; b++)
-		err = store_insert_band(&ix->store, b,
-		                        wd_band_key(ix->sig, b, ix->params.rows, ix->params.seed),
-		                        seq);
-	for (size_t i = 0; i < n_matches && err == WD_OK; i++)
-		err = store_insert_match(&ix->store, matches[i].seq, seq,
-		                         matches[i].jaccard, matches[i].containment);
-	if (err == WD_OK)
-		err = cluster_merge(ix, seq, has_ts ? &ts : NULL, matches, n_matches);
-	if (err == WD_OK)
-		*res = (wd_add_result){WD_ADD_NEW, seq, (uint32_t)n_matches};
+	if (newly.n) {
+		/* The outlet's chrome changed: this article is signed again, and
+		 * so are the outlet's earlier articles that carry those lines. */
+		doc_cache_drop_source(&ix->cache, chrome_source_key(a->source));
+		if ((err = resign_outlet(ix, a->source, &newly, seq)) < 0)
+			goto done;
+		doc_free(&doc);
+		if ((err = index_analyze(&doc, ix, a->text, a->text_len, a->source)) < 0)
+			goto done;
+		sign_doc(ix->sig, ix, &doc);
+		if ((err = store_update_sig(&ix->store, seq, doc.n_set, ix->sig,
+		                            ix->params.num_perm)) < 0)
+			goto done;
+	}
+	if ((err = verify_candidates(&m, &n, ix, &doc, ix->sig, seq)) < 0 ||
+	    (err = write_bands(ix, seq, ix->sig, &doc)) < 0 ||
+	    (err = link_matches(ix, seq, m, n)) < 0)
+		goto done;
+	*res = (wd_add_result){WD_ADD_NEW, seq, (uint32_t)n};
 done:
-	free(matches);
+	free(m);
+	free(lines);
+	i64_free(&newly);
+	doc_free(&doc);
 	return err;
+}
+
+/* Checks the required fields of an article handed in. */
+static int check_article(wd_article *a)
+{
+	if (!a->id || !a->id[0])
+		return wd_fail(WD_EINPUT, "article has no id");
+	if (!a->text)
+		return wd_fail(WD_EINPUT, "article '%s' has no text", a->id);
+	if (a->text_len == 0)
+		a->text_len = strlen(a->text);
+	return WD_OK;
 }
 
 int wd_index_add(wd_add_result *out, wd_index *ix, const wd_article *article)
@@ -289,6 +414,8 @@ int wd_index_add(wd_add_result *out, wd_index *ix, const wd_article *article)
 	wd_article a = *article;
 	int err;
 
+	if ((err = check_article(&a)) < 0)
+		return err;
 	/* Outside a batch the add is its own transaction; inside, a savepoint
 	 * undoes a failed add without touching the rest of the batch. */
 	if (!ix->in_batch && (err = store_exec(&ix->store, "BEGIN IMMEDIATE")) < 0)
@@ -319,65 +446,89 @@ end:
 	return err;
 }
 
+/* Copies s (NULL stays NULL) into *out. */
+static int dup_or_null(char **out, const char *s)
+{
+	*out = NULL;
+	if (!s || !s[0])
+		return WD_OK;
+	return (*out = strdup(s)) ? WD_OK : wd_fail_oom();
+}
+
 int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *article)
 {
 	wd_article a = *article;
-	candidate_match *matches = NULL;
+	candidate_match *m = NULL;
 	size_t n = 0;
-	uint64_t n_shingles;
 	int64_t ts, rep;
+	i64_vec reps = {0};
+	wd_doc doc;
 	int err;
 	wd_query_result *r = calloc(1, sizeof *r);
 
 	*out = NULL;
+	memset(&doc, 0, sizeof doc);
 	if (!r)
 		return wd_fail_oom();
-	if ((err = prepare(ix, &a, &n_shingles)) < 0 ||
-	    (err = find_matches(ix, n_shingles, &matches, &n)) < 0)
+	if ((err = check_article(&a)) < 0)
 		goto fail;
+	if ((err = index_analyze(&doc, ix, a.text, a.text_len, a.source)) < 0) {
+		err = wd_fail_prefix(err, "article '%s': ", a.id);
+		goto fail;
+	}
+	sign_doc(ix->sig, ix, &doc);
+	if ((err = verify_candidates(&m, &n, ix, &doc, ix->sig, 0)) < 0 ||
+	    (err = dup_or_null(&r->credit_agency, doc.credit.agency)) < 0 ||
+	    (err = dup_or_null(&r->credit_place, doc.credit.place)) < 0)
+		goto fail;
+	r->n_shingles = doc.n_set;
 	if (n && !(r->matches = calloc(n, sizeof *r->matches))) {
 		err = wd_fail_oom();
 		goto fail;
 	}
 	r->n_matches = n;
 	for (size_t i = 0; i < n; i++) {
-		r->matches[i].jaccard = matches[i].jaccard;
-		r->matches[i].containment = matches[i].containment;
-		r->matches[i].score = matches[i].score;
-		if ((err = store_id_of(&ix->store, matches[i].seq, &r->matches[i].id)) < 0 ||
-		    (err = store_id_of(&ix->store, matches[i].cluster, &r->matches[i].cluster)) < 0)
+		wd_match *out_m = &r->matches[i];
+		out_m->jaccard = m[i].jaccard;
+		out_m->containment = m[i].containment;
+		out_m->score = m[i].score;
+		out_m->shared_shingles = m[i].shared;
+		out_m->contained = m[i].contained;
+		if ((err = store_id_of(&ix->store, m[i].seq, &out_m->id)) < 0 ||
+		    (err = store_id_of(&ix->store, m[i].cluster, &out_m->cluster)) < 0 ||
+		    (err = store_credit_of(&ix->store, m[i].seq, &out_m->credit_agency,
+		                           &out_m->credit_place)) < 0)
 			goto fail;
+		if (i64_push(&reps, m[i].cluster) < 0) {
+			err = wd_fail_oom();
+			goto fail;
+		}
 	}
 
 	/* The cluster it would join: the merge of every matched cluster, named
 	 * after the earliest member, which may be the article itself (it would
 	 * be ingested last). */
-	int64_t *reps = malloc((n ? n : 1) * sizeof *reps);
-	if (!reps) {
-		err = wd_fail_oom();
-		goto fail;
-	}
-	for (size_t i = 0; i < n; i++)
-		reps[i] = matches[i].cluster;
+	i64_sort_unique(&reps);
 	int has_ts = wd_parse_iso8601(&ts, a.published);
-	err = cluster_pick_representative(&rep, ix, reps, n, INT64_MAX, has_ts ? &ts : NULL);
-	free(reps);
-	if (err < 0)
+	if ((err = cluster_pick_representative(&rep, ix, reps.v, reps.n, INT64_MAX,
+	                                       has_ts ? &ts : NULL)) < 0)
 		goto fail;
 	r->new_story = n == 0;
 	if (rep == INT64_MAX)
-		r->cluster = strdup(a.id);
-	else if ((err = store_id_of(&ix->store, rep, &r->cluster)) < 0)
+		err = dup_or_null(&r->cluster, a.id);
+	else
+		err = store_id_of(&ix->store, rep, &r->cluster);
+	if (err < 0)
 		goto fail;
-	if (!r->cluster) {
-		err = wd_fail_oom();
-		goto fail;
-	}
-	free(matches);
+	free(m);
+	i64_free(&reps);
+	doc_free(&doc);
 	*out = r;
 	return WD_OK;
 fail:
-	free(matches);
+	free(m);
+	i64_free(&reps);
+	doc_free(&doc);
 	wd_query_result_free(r);
 	return err;
 }
@@ -389,9 +540,13 @@ void wd_query_result_free(wd_query_result *r)
 	for (size_t i = 0; i < r->n_matches; i++) {
 		free(r->matches[i].id);
 		free(r->matches[i].cluster);
+		free(r->matches[i].credit_agency);
+		free(r->matches[i].credit_place);
 	}
 	free(r->matches);
 	free(r->cluster);
+	free(r->credit_agency);
+	free(r->credit_place);
 	free(r);
 }
 
@@ -406,7 +561,6 @@ static int keep_copy(char **slot, const unsigned char *s)
 int wd_index_assignment(wd_assignment *out, wd_index *ix, int64_t seq)
 {
 	sqlite3_stmt *s = store_stmt(&ix->store, ST_ASSIGNMENT);
-	uint32_t np = ix->params.num_perm;
 	int rc, err;
 	sqlite3_bind_int64(s, 1, seq);
 	rc = sqlite3_step(s);
@@ -420,19 +574,23 @@ int wd_index_assignment(wd_assignment *out, wd_index *ix, int64_t seq)
 		goto done;
 	out->id = ix->assign_id;
 	out->cluster = ix->assign_cluster;
-	if (sqlite3_column_int(s, 6)) {
+	int64_t rep = sqlite3_column_int64(s, 2);
+	int is_rep = rep == seq;
+	sqlite3_reset(s);
+	if (is_rep) {
 		out->similarity = 1.0; /* the representative itself */
-		goto done;
+		return WD_OK;
 	}
-	if ((err = store_decode_sig(ix->sig, np, sqlite3_column_blob(s, 2),
-	                            sqlite3_column_bytes(s, 2))) < 0 ||
-	    (err = store_decode_sig(ix->other_sig, np, sqlite3_column_blob(s, 4),
-	                            sqlite3_column_bytes(s, 4))) < 0)
-		goto done;
-	double j = wd_minhash_jaccard(ix->sig, ix->other_sig, np);
-	double c = wd_containment_estimate(j, (uint64_t)sqlite3_column_int64(s, 3),
-	                                   (uint64_t)sqlite3_column_int64(s, 5));
-	out->similarity = j > c ? j : c;
+	wd_doc da = {0}, db = {0};
+	verdict v;
+	if ((err = index_analyze_stored(&da, ix, seq)) == WD_OK &&
+	    (err = index_analyze_stored(&db, ix, rep)) == WD_OK) {
+		verify_docs(&v, &da, &db, ix->params.threshold);
+		out->similarity = v.jaccard > v.containment ? v.jaccard : v.containment;
+	}
+	doc_free(&da);
+	doc_free(&db);
+	return err;
 done:
 	sqlite3_reset(s);
 	return err;

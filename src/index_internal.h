@@ -1,12 +1,17 @@
-/* index_internal.h - the wd_index handle, shared by index.c and cluster.c. */
+/* index_internal.h - the wd_index handle, shared by the modules behind it. */
 #ifndef WD_INDEX_INTERNAL_H
 #define WD_INDEX_INTERNAL_H
 
+#include "chrome.h"
+#include "doc.h"
+#include "doc_cache.h"
 #include "store.h"
 
 struct wd_index {
 	wd_store store;
 	wd_params params;
+	chrome_model chrome;
+	doc_cache cache;
 	int in_batch;
 	/* scratch owned by the handle, reused across calls */
 	uint32_t *sig, *other_sig;
@@ -18,18 +23,35 @@ typedef struct candidate_match {
 	int64_t seq;
 	int64_t cluster;
 	double jaccard, containment, score;
+	uint64_t shared;
+	int contained; /* 1: the new article is the smaller, -1: the match is */
 } candidate_match;
+
+/* Analyses text for matching: parse, learned chrome of `source`, shingles. */
+int index_analyze(wd_doc *doc, wd_index *ix, const char *text, size_t len,
+                  const char *source);
+
+/* index_analyze of a stored article. */
+int index_analyze_stored(wd_doc *doc, wd_index *ix, int64_t seq);
+
+/* The analysis of a stored article, from the cache when it is there
+ * (*doc is borrowed: valid until the next call). */
+int index_stored_doc(const wd_doc **doc, wd_index *ix, int64_t seq);
 
 /*
  * The representative among `n` cluster representatives plus, when
- * new_seq > 0, the new article (published at *new_ts, NULL if unknown):
+ * new_seq > 0, a new article (published at *new_ts, NULL if unknown):
  * the earliest published, ties and unknown times broken by ingest order.
  */
 int cluster_pick_representative(int64_t *rep, wd_index *ix, const int64_t *reps,
                                  size_t n, int64_t new_seq, const int64_t *new_ts);
 
-/* Merges the clusters of `matches` and the new article `seq` into one. */
-int cluster_merge(wd_index *ix, int64_t seq, const int64_t *new_ts,
-                  const candidate_match *matches, size_t n);
+/* Merges cluster `own` (the label of a stored article's cluster) with the
+ * clusters of `matches` into one, named after its earliest member. */
+int cluster_union(wd_index *ix, int64_t own, const candidate_match *matches, size_t n);
+
+/* Recomputes the components of cluster `rep` from its stored matches
+ * (after matches were removed), naming each after its earliest member. */
+int cluster_rebuild(wd_index *ix, int64_t rep);
 
 #endif

@@ -10,8 +10,8 @@ enum {
 	MAX_SHINGLE_WORDS = 64,
 	MAX_NUM_PERM = 4096
 };
-static const double DEFAULT_LSH_THRESHOLD = 0.3;
-static const double DEFAULT_THRESHOLD = 0.5;
+static const double DEFAULT_LSH_THRESHOLD = 0.4;
+static const double DEFAULT_THRESHOLD = 0.45;
 static const uint64_t DEFAULT_SEED = 1;
 
 void wd_params_init(wd_params *params)

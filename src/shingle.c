@@ -1,8 +1,11 @@
 /* shingle.c - stage 3: word k-grams, hashed with XXH3, as a sorted set. */
+#include "shingle.h"
+
 #include "bytes.h"
 #include "error.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 static int cmp_u64(const void *a, const void *b)
@@ -11,7 +14,19 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static uint64_t hash_words(const uint64_t *words, size_t n, uint64_t seed)
+/* Sorts and drops repeats; returns the new count. */
+static size_t sort_unique(uint64_t *v, size_t n)
+{
+	size_t uniq = 0;
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		if (uniq == 0 || v[i] != v[uniq - 1])
+			v[uniq++] = v[i];
+	return uniq;
+}
+
+uint64_t wd_shingle_hash(const uint64_t *words, size_t n, uint64_t seed)
 {
 	unsigned char buf[8 * 64]; /* k <= 64, checked by wd_params_resolve */
 	for (size_t i = 0; i < n; i++)
@@ -36,14 +51,19 @@ int wd_shingle(uint64_t **shingles, size_t *n, const uint64_t *words,
 	if (!out)
 		return wd_fail_oom();
 	for (size_t i = 0; i < count; i++)
-		out[i] = hash_words(words + i, width, seed);
-
-	qsort(out, count, sizeof *out, cmp_u64);
-	size_t uniq = 1;
-	for (size_t i = 1; i < count; i++)
-		if (out[i] != out[uniq - 1])
-			out[uniq++] = out[i];
+		out[i] = wd_shingle_hash(words + i, width, seed);
 	*shingles = out;
-	*n = uniq;
+	*n = sort_unique(out, count);
+	return WD_OK;
+}
+
+int wd_shingle_set(uint64_t **set, size_t *n, const uint64_t *order, size_t n_order)
+{
+	uint64_t *out = malloc((n_order ? n_order : 1) * sizeof *out);
+	if (!out)
+		return wd_fail_oom();
+	memcpy(out, order, n_order * sizeof *out);
+	*set = out;
+	*n = sort_unique(out, n_order);
 	return WD_OK;
 }

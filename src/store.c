@@ -4,6 +4,7 @@
 #include "bytes.h"
 #include "error.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,24 +27,38 @@ static const char *const SCHEMA =
 	"  published_ts INTEGER,\n"             /* UTC seconds, NULL if unknown */
 	"  url TEXT,\n"
 	"  text TEXT NOT NULL,\n"
+	"  credit_agency TEXT,\n"             /* e.g. AFP, from the credit line */
+	"  credit_place TEXT,\n"              /* the dateline's place */
 	"  content_hash INTEGER NOT NULL,\n"
+	"  lines BLOB NOT NULL,\n"            /* per line: hash (u64) + words (u32), LE */
 	"  n_shingles INTEGER NOT NULL,\n"
 	"  signature BLOB NOT NULL,\n"          /* num_perm little-endian uint32 */
 	"  cluster INTEGER NOT NULL\n"          /* seq of the representative */
 	");\n"
 	"CREATE INDEX articles_by_cluster ON articles(cluster);\n"
+	"CREATE INDEX articles_by_source ON articles(source);\n"
 	"CREATE TABLE bands(\n"
 	"  band INTEGER NOT NULL,\n"
 	"  key INTEGER NOT NULL,\n"
 	"  seq INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(band, key, seq)\n"
 	") WITHOUT ROWID;\n"
+	"CREATE INDEX bands_by_seq ON bands(seq);\n" /* to refile a re-signed article */
 	"CREATE TABLE matches(\n"
 	"  a INTEGER NOT NULL,\n"               /* a < b, both seqs */
 	"  b INTEGER NOT NULL,\n"
 	"  jaccard REAL NOT NULL,\n"
 	"  containment REAL NOT NULL,\n"
+	"  shared INTEGER NOT NULL,\n"         /* shingles in common */
 	"  PRIMARY KEY(a, b)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX matches_by_b ON matches(b);\n"
+	"CREATE TABLE source_lines(\n"         /* what is learned about page chrome */
+	"  source TEXT NOT NULL,\n"
+	"  line INTEGER NOT NULL,\n"           /* hash of the line's words */
+	"  first_seq INTEGER NOT NULL,\n"      /* the first article with it */
+	"  chrome INTEGER NOT NULL,\n"         /* 1: seen in different stories */
+	"  PRIMARY KEY(source, line)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE VIEW clusters AS\n"
 	"  SELECT r.id AS cluster, count(*) AS size,\n"
@@ -59,17 +74,19 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_REP_TIME] = "SELECT published_ts FROM articles WHERE seq = ?1",
 	[ST_INSERT_ARTICLE] =
 		"INSERT INTO articles(seq, id, title, source, published, published_ts,"
-		" url, text, content_hash, n_shingles, signature, cluster)"
+		" url, text, credit_agency, credit_place, content_hash, lines,"
+		" n_shingles, signature, cluster)"
 		" VALUES((SELECT coalesce(max(seq), 0) + 1 FROM articles),"
-		" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 		" (SELECT coalesce(max(seq), 0) + 1 FROM articles))",
 	[ST_INSERT_BAND] = "INSERT OR IGNORE INTO bands(band, key, seq) VALUES(?1, ?2, ?3)",
 	[ST_INSERT_MATCH] =
-		"INSERT OR REPLACE INTO matches(a, b, jaccard, containment) VALUES(?1, ?2, ?3, ?4)",
+		"INSERT OR REPLACE INTO matches(a, b, jaccard, containment, shared)"
+		" VALUES(?1, ?2, ?3, ?4, ?5)",
 	[ST_RELABEL_CLUSTER] = "UPDATE articles SET cluster = ?2 WHERE cluster = ?1",
 	[ST_ASSIGNMENT] =
-		"SELECT a.id, r.id, a.signature, a.n_shingles, r.signature, r.n_shingles,"
-		" a.seq = r.seq FROM articles a JOIN articles r ON r.seq = a.cluster"
+		"SELECT a.id, r.id, r.seq"
+		" FROM articles a JOIN articles r ON r.seq = a.cluster"
 		" WHERE a.seq = ?1",
 	[ST_CLUSTER_LIST] =
 		"SELECT cluster, count(*) FROM articles GROUP BY cluster"
@@ -78,6 +95,23 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT id, source, published FROM articles WHERE cluster = ?1"
 		" ORDER BY published_ts IS NULL, published_ts, seq",
 	[ST_ID_OF] = "SELECT id FROM articles WHERE seq = ?1",
+	[ST_LINE_GET] = "SELECT first_seq, chrome FROM source_lines WHERE source = ?1 AND line = ?2",
+	[ST_LINE_INSERT] =
+		"INSERT INTO source_lines(source, line, first_seq, chrome) VALUES(?1, ?2, ?3, 0)",
+	[ST_LINE_SET_CHROME] = "UPDATE source_lines SET chrome = 1 WHERE source = ?1 AND line = ?2",
+	[ST_LEARNED_ALL] = "SELECT source, line FROM source_lines WHERE chrome = 1",
+	[ST_ARTICLE_LINES] = "SELECT lines FROM articles WHERE seq = ?1",
+	[ST_SOURCE_ARTICLES] = "SELECT seq, lines FROM articles WHERE source = ?1 ORDER BY seq",
+	[ST_LOAD_TEXT] = "SELECT text, source FROM articles WHERE seq = ?1",
+	[ST_UPDATE_SIG] = "UPDATE articles SET n_shingles = ?2, signature = ?3 WHERE seq = ?1",
+	[ST_DELETE_BANDS_OF] = "DELETE FROM bands WHERE seq = ?1",
+	[ST_DELETE_MATCHES] = "DELETE FROM matches WHERE a = ?1 OR b = ?1",
+	[ST_NEIGHBOURS] =
+		"SELECT b FROM matches WHERE a = ?1 UNION ALL SELECT a FROM matches WHERE b = ?1",
+	[ST_MEMBERS] = "SELECT seq FROM articles WHERE cluster = ?1 ORDER BY seq",
+	[ST_SET_CLUSTER] = "UPDATE articles SET cluster = ?2 WHERE seq = ?1",
+	[ST_CLUSTER_OF] = "SELECT cluster FROM articles WHERE seq = ?1",
+	[ST_CREDIT_OF] = "SELECT credit_agency, credit_place FROM articles WHERE seq = ?1",
 };
 
 int store_fail(wd_store *st, const char *what)
@@ -306,28 +340,35 @@ int store_find_id(wd_store *st, const char *id, int64_t *seq, uint64_t *hash)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "looking up an id");
 }
 
-int store_band_lookup(wd_store *st, uint32_t band, uint64_t key,
-                      int64_t **seqs, size_t *n, size_t *cap)
+int store_ints(wd_store *st, enum store_stmt which, const char *what, i64_vec *out,
+               int n_args, ...)
 {
-	sqlite3_stmt *s = store_stmt(st, ST_BAND_LOOKUP);
+	sqlite3_stmt *s = store_stmt(st, which);
+	va_list ap;
 	int rc;
-	sqlite3_bind_int64(s, 1, band);
-	sqlite3_bind_int64(s, 2, (int64_t)key);
+	va_start(ap, n_args);
+	for (int i = 0; i < n_args; i++)
+		sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+	va_end(ap);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == *cap) {
-			size_t c = *cap ? *cap * 2 : 64;
-			int64_t *v = realloc(*seqs, c * sizeof *v);
-			if (!v) {
-				sqlite3_reset(s);
-				return wd_fail_oom();
-			}
-			*seqs = v;
-			*cap = c;
+		if (i64_push(out, sqlite3_column_int64(s, 0)) < 0) {
+			sqlite3_reset(s);
+			return wd_fail_oom();
 		}
-		(*seqs)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? WD_OK : store_fail(st, "reading LSH bands");
+	return rc == SQLITE_DONE ? WD_OK : store_fail(st, what);
+}
+
+int store_run(wd_store *st, enum store_stmt which, const char *what, int n_args, ...)
+{
+	sqlite3_stmt *s = store_stmt(st, which);
+	va_list ap;
+	va_start(ap, n_args);
+	for (int i = 0; i < n_args; i++)
+		sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+	va_end(ap);
+	return step_done(st, s, what);
 }
 
 /* Decodes a signature blob; WD_EDB if its size is wrong. */
@@ -404,9 +445,12 @@ int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
 		sqlite3_bind_null(s, 5);
 	bind_text_or_null(s, 6, a->url);
 	sqlite3_bind_text(s, 7, a->text, (int)a->text_len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, (int64_t)art->content_hash);
-	sqlite3_bind_int64(s, 9, (int64_t)art->n_shingles);
-	sqlite3_bind_blob(s, 10, blob, (int)bytes, SQLITE_STATIC);
+	bind_text_or_null(s, 8, art->credit_agency[0] ? art->credit_agency : NULL);
+	bind_text_or_null(s, 9, art->credit_place[0] ? art->credit_place : NULL);
+	sqlite3_bind_int64(s, 10, (int64_t)art->content_hash);
+	sqlite3_bind_blob(s, 11, art->lines, (int)art->lines_bytes, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 12, (int64_t)art->n_shingles);
+	sqlite3_bind_blob(s, 13, blob, (int)bytes, SQLITE_STATIC);
 	int err = step_done(st, s, "storing an article");
 	free(blob);
 	if (err == WD_OK)
@@ -414,32 +458,16 @@ int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
 	return err;
 }
 
-int store_insert_band(wd_store *st, uint32_t band, uint64_t key, int64_t seq)
-{
-	sqlite3_stmt *s = store_stmt(st, ST_INSERT_BAND);
-	sqlite3_bind_int64(s, 1, band);
-	sqlite3_bind_int64(s, 2, (int64_t)key);
-	sqlite3_bind_int64(s, 3, seq);
-	return step_done(st, s, "storing LSH bands");
-}
-
 int store_insert_match(wd_store *st, int64_t a, int64_t b, double jaccard,
-                       double containment)
+                       double containment, uint64_t shared)
 {
 	sqlite3_stmt *s = store_stmt(st, ST_INSERT_MATCH);
 	sqlite3_bind_int64(s, 1, a < b ? a : b);
 	sqlite3_bind_int64(s, 2, a < b ? b : a);
 	sqlite3_bind_double(s, 3, jaccard);
 	sqlite3_bind_double(s, 4, containment);
+	sqlite3_bind_int64(s, 5, (int64_t)shared);
 	return step_done(st, s, "storing a match");
-}
-
-int store_relabel_cluster(wd_store *st, int64_t from, int64_t to)
-{
-	sqlite3_stmt *s = store_stmt(st, ST_RELABEL_CLUSTER);
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	return step_done(st, s, "merging clusters");
 }
 
 int store_id_of(wd_store *st, int64_t seq, char **id)
@@ -454,6 +482,161 @@ int store_id_of(wd_store *st, int64_t seq, char **id)
 	} else {
 		err = rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
 		                        : store_fail(st, "reading an id");
+	}
+	sqlite3_reset(s);
+	return err;
+}
+
+/* Encodes a signature as little-endian bytes (malloc'd). */
+static unsigned char *encode_sig(const uint32_t *sig, uint32_t num_perm)
+{
+	unsigned char *blob = malloc(4 * (size_t)num_perm);
+	if (blob)
+		for (uint32_t i = 0; i < num_perm; i++)
+			wd_put_le32(blob + 4 * i, sig[i]);
+	return blob;
+}
+
+int store_update_sig(wd_store *st, int64_t seq, uint64_t n_shingles,
+                     const uint32_t *sig, uint32_t num_perm)
+{
+	unsigned char *blob = encode_sig(sig, num_perm);
+	if (!blob)
+		return wd_fail_oom();
+	sqlite3_stmt *s = store_stmt(st, ST_UPDATE_SIG);
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, (int64_t)n_shingles);
+	sqlite3_bind_blob(s, 3, blob, 4 * (int)num_perm, SQLITE_STATIC);
+	int err = step_done(st, s, "updating a signature");
+	free(blob);
+	return err;
+}
+
+int store_line_get(wd_store *st, const char *source, uint64_t line, int64_t *first_seq,
+                   int *chrome)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_LINE_GET);
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*first_seq = sqlite3_column_int64(s, 0);
+		*chrome = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading learned chrome");
+}
+
+int store_line_put(wd_store *st, const char *source, uint64_t line, int64_t first_seq,
+                   int chrome)
+{
+	sqlite3_stmt *s = store_stmt(st, chrome ? ST_LINE_SET_CHROME : ST_LINE_INSERT);
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	if (!chrome)
+		sqlite3_bind_int64(s, 3, first_seq);
+	return step_done(st, s, "storing learned chrome");
+}
+
+int store_learned_each(wd_store *st, int (*fn)(const char *source, uint64_t line, void *),
+                       void *ctx)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_LEARNED_ALL);
+	int rc, err = WD_OK;
+	while (err == WD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		err = fn((const char *)sqlite3_column_text(s, 0),
+		         (uint64_t)sqlite3_column_int64(s, 1), ctx);
+	sqlite3_reset(s);
+	if (err == WD_OK && rc != SQLITE_DONE)
+		err = store_fail(st, "reading learned chrome");
+	return err;
+}
+
+int store_article_lines(wd_store *st, int64_t seq, void **blob, size_t *bytes)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_ARTICLE_LINES);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err = WD_OK;
+	*blob = NULL;
+	*bytes = 0;
+	if (rc == SQLITE_ROW) {
+		*bytes = (size_t)sqlite3_column_bytes(s, 0);
+		if (*bytes && !(*blob = malloc(*bytes)))
+			err = wd_fail_oom();
+		else if (*bytes)
+			memcpy(*blob, sqlite3_column_blob(s, 0), *bytes);
+	} else {
+		err = rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                        : store_fail(st, "reading lines");
+	}
+	sqlite3_reset(s);
+	return err;
+}
+
+int store_source_each(wd_store *st, const char *source,
+                      int (*fn)(int64_t seq, const void *lines, size_t bytes, void *),
+                      void *ctx)
+{
+	/* A private statement: fn may use the cached ones. */
+	sqlite3_stmt *s;
+	int rc, err = WD_OK;
+	if (sqlite3_prepare_v2(st->db, "SELECT seq, lines FROM articles WHERE source = ?1"
+	                       " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "reading an outlet's articles");
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	while (err == WD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		err = fn(sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+		         (size_t)sqlite3_column_bytes(s, 1), ctx);
+	if (err == WD_OK && rc != SQLITE_DONE)
+		err = store_fail(st, "reading an outlet's articles");
+	sqlite3_finalize(s);
+	return err;
+}
+
+/* Copies column i of the current row of s into a malloc'd string (NULL
+ * for NULL); 0, or WD_ENOMEM. */
+static int column_dup(char **out, sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	*out = NULL;
+	if (!v)
+		return WD_OK;
+	*out = strdup((const char *)v);
+	return *out ? WD_OK : wd_fail_oom();
+}
+
+int store_load_text(wd_store *st, int64_t seq, char **text, size_t *len, char **source)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_LOAD_TEXT);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err;
+	*text = *source = NULL;
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                         : store_fail(st, "reading an article");
+	}
+	*len = (size_t)sqlite3_column_bytes(s, 0);
+	if ((err = column_dup(text, s, 0)) == WD_OK)
+		err = column_dup(source, s, 1);
+	sqlite3_reset(s);
+	return err;
+}
+
+int store_credit_of(wd_store *st, int64_t seq, char **agency, char **place)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_CREDIT_OF);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err = WD_OK;
+	*agency = *place = NULL;
+	if (rc == SQLITE_ROW) {
+		if ((err = column_dup(agency, s, 0)) == WD_OK)
+			err = column_dup(place, s, 1);
+	} else {
+		err = rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                        : store_fail(st, "reading a credit");
 	}
 	sqlite3_reset(s);
 	return err;

@@ -6,6 +6,7 @@
 #ifndef WD_STORE_H
 #define WD_STORE_H
 
+#include "vec.h"
 #include "wiredup.h"
 
 #include <sqlite3.h>
@@ -25,6 +26,21 @@ enum store_stmt {
 	ST_CLUSTER_LIST,
 	ST_CLUSTER_MEMBERS,
 	ST_ID_OF,
+	ST_LINE_GET,
+	ST_LINE_INSERT,
+	ST_LINE_SET_CHROME,
+	ST_LEARNED_ALL,
+	ST_ARTICLE_LINES,
+	ST_SOURCE_ARTICLES,
+	ST_LOAD_TEXT,
+	ST_UPDATE_SIG,
+	ST_DELETE_BANDS_OF,
+	ST_DELETE_MATCHES,
+	ST_NEIGHBOURS,
+	ST_MEMBERS,
+	ST_SET_CLUSTER,
+	ST_CLUSTER_OF,
+	ST_CREDIT_OF,
 	ST_COUNT
 };
 
@@ -48,9 +64,13 @@ int store_exec(wd_store *st, const char *sql);
 /* Looks up an id: 1 and seq/hash if present, 0 if not, < 0 on error. */
 int store_find_id(wd_store *st, const char *id, int64_t *seq, uint64_t *hash);
 
-/* Appends to *seqs (a growable array) the articles in one LSH bucket. */
-int store_band_lookup(wd_store *st, uint32_t band, uint64_t key,
-                      int64_t **seqs, size_t *n, size_t *cap);
+/* Runs statement `which` with n_args int64 parameters, appending the
+ * first column of every row to *out. */
+int store_ints(wd_store *st, enum store_stmt which, const char *what, i64_vec *out,
+               int n_args, ...);
+
+/* Runs statement `which` (no rows) with n_args int64 parameters. */
+int store_run(wd_store *st, enum store_stmt which, const char *what, int n_args, ...);
 
 /* Decodes the signature of seq into sig (num_perm slots). */
 int store_load_sig(wd_store *st, int64_t seq, uint32_t *sig, uint32_t num_perm,
@@ -64,6 +84,10 @@ int store_published_ts(wd_store *st, int64_t seq, int64_t *ts);
 
 typedef struct store_article {
 	const wd_article *a;
+	const char *credit_agency; /* "" when none */
+	const char *credit_place;
+	const void *lines;         /* the lines blob (see chrome.h) */
+	size_t lines_bytes;
 	int has_ts;
 	int64_t published_ts;
 	uint64_t content_hash;
@@ -74,12 +98,30 @@ typedef struct store_article {
 
 /* Inserts an article as its own cluster; *seq receives its number. */
 int store_insert_article(wd_store *st, const store_article *art, int64_t *seq);
-int store_insert_band(wd_store *st, uint32_t band, uint64_t key, int64_t seq);
 int store_insert_match(wd_store *st, int64_t a, int64_t b, double jaccard,
-                       double containment);
+                       double containment, uint64_t shared);
+int store_update_sig(wd_store *st, int64_t seq, uint64_t n_shingles,
+                     const uint32_t *sig, uint32_t num_perm);
 
-/* Moves every member of cluster `from` into cluster `to`. */
-int store_relabel_cluster(wd_store *st, int64_t from, int64_t to);
+/* Learned chrome: a line of an outlet, whether it is chrome (1 found, 0 not). */
+int store_line_get(wd_store *st, const char *source, uint64_t line, int64_t *first_seq,
+                   int *chrome);
+/* Records a line first seen in first_seq (chrome 0), or marks it chrome (1). */
+int store_line_put(wd_store *st, const char *source, uint64_t line, int64_t first_seq,
+                   int chrome);
+/* Calls fn for every line learned as chrome. */
+int store_learned_each(wd_store *st, int (*fn)(const char *source, uint64_t line, void *),
+                       void *ctx);
+/* The lines blob of an article (malloc'd copy). */
+int store_article_lines(wd_store *st, int64_t seq, void **blob, size_t *bytes);
+/* Calls fn for every article of an outlet, with its lines blob. */
+int store_source_each(wd_store *st, const char *source,
+                      int (*fn)(int64_t seq, const void *lines, size_t bytes, void *),
+                      void *ctx);
+/* An article's text and source (malloc'd; source may be NULL). */
+int store_load_text(wd_store *st, int64_t seq, char **text, size_t *len, char **source);
+/* An article's credit (malloc'd strings, NULL when none). */
+int store_credit_of(wd_store *st, int64_t seq, char **agency, char **place);
 
 /* Copies the id of seq into a malloc'd string. */
 int store_id_of(wd_store *st, int64_t seq, char **id);

@@ -1,7 +1,11 @@
 /* tokenize.c - stage 2: normalized text -> hashed words. */
+#include "tokenize.h"
+
 #include "error.h"
+#include "spelling.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
@@ -39,26 +43,6 @@ static enum char_class classify(utf8proc_int32_t cp)
 	}
 }
 
-/* Growable array of word hashes. */
-typedef struct {
-	uint64_t *v;
-	size_t n, cap;
-} hash_vec;
-
-static int push(hash_vec *hv, const char *s, size_t len)
-{
-	if (hv->n == hv->cap) {
-		size_t cap = hv->cap ? hv->cap * 2 : 256;
-		uint64_t *v = realloc(hv->v, cap * sizeof *v);
-		if (!v)
-			return wd_fail_oom();
-		hv->v = v;
-		hv->cap = cap;
-	}
-	hv->v[hv->n++] = XXH3_64bits(s, len);
-	return WD_OK;
-}
-
 /* Decodes the code point at s[i]; normalized text is valid UTF-8. */
 static utf8proc_ssize_t next_cp(const char *s, size_t len, size_t i,
                                 utf8proc_int32_t *cp)
@@ -67,9 +51,36 @@ static utf8proc_ssize_t next_cp(const char *s, size_t len, size_t i,
 	                        (utf8proc_ssize_t)(len - i), cp);
 }
 
-int wd_tokenize(uint64_t **hashes, size_t *n, const char *s, size_t len)
+/*
+ * Spelling folding scans tables, and news repeats its words: remember the
+ * final hash of recent words by the hash of their raw bytes (per thread).
+ */
+enum { FOLD_MEMO = 1 << 14 };
+static _Thread_local struct {
+	uint64_t raw, folded;
+} fold_memo[FOLD_MEMO];
+
+uint64_t wd_word_hash(const char *word, size_t len)
 {
-	hash_vec hv = {0};
+	char folded[64];
+	uint64_t raw = XXH3_64bits(word, len);
+	size_t slot = raw & (FOLD_MEMO - 1);
+	if (fold_memo[slot].raw == raw && raw != 0)
+		return fold_memo[slot].folded;
+	/* "colour" and "color" are one word (British/American spelling) */
+	uint64_t h = raw;
+	if (len <= sizeof folded) {
+		size_t n = wd_spelling_fold(folded, sizeof folded, word, len);
+		if (n != len || memcmp(folded, word, len) != 0)
+			h = XXH3_64bits(folded, n);
+	}
+	fold_memo[slot].raw = raw;
+	fold_memo[slot].folded = h;
+	return h;
+}
+
+int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
+{
 	size_t i = 0, start = 0;
 	int in_word = 0, word_unspaced = 0, err;
 	enum char_class prev = OTHER;
@@ -94,8 +105,8 @@ int wd_tokenize(uint64_t **hashes, size_t *n, const char *s, size_t len)
 		}
 		int unspaced = cls == LETTER && is_unspaced_script(cp);
 		if (in_word && (cls == OTHER || unspaced || (word_unspaced && cls != MARK))) {
-			if ((err = push(&hv, s + start, i - start)) < 0)
-				goto fail;
+			if ((err = fn(s + start, i - start, start, ctx)) < 0)
+				return err;
 			in_word = 0;
 		}
 		if (cls != OTHER && !in_word) {
@@ -106,12 +117,42 @@ int wd_tokenize(uint64_t **hashes, size_t *n, const char *s, size_t len)
 		prev = cls;
 		i += (size_t)step;
 	}
-	if (in_word && (err = push(&hv, s + start, i - start)) < 0)
-		goto fail;
+	if (in_word && (err = fn(s + start, i - start, start, ctx)) < 0)
+		return err;
+	return WD_OK;
+}
+
+/* Growable array of word hashes. */
+typedef struct {
+	uint64_t *v;
+	size_t n, cap;
+} hash_vec;
+
+static int push_hash(const char *word, size_t len, size_t offset, void *ctx)
+{
+	hash_vec *hv = ctx;
+	(void)offset;
+	if (hv->n == hv->cap) {
+		size_t cap = hv->cap ? hv->cap * 2 : 256;
+		uint64_t *v = realloc(hv->v, cap * sizeof *v);
+		if (!v)
+			return wd_fail_oom();
+		hv->v = v;
+		hv->cap = cap;
+	}
+	hv->v[hv->n++] = wd_word_hash(word, len);
+	return WD_OK;
+}
+
+int wd_tokenize(uint64_t **hashes, size_t *n, const char *s, size_t len)
+{
+	hash_vec hv = {0};
+	int err = wd_tokenize_each(s, len, push_hash, &hv);
+	if (err < 0) {
+		free(hv.v);
+		return err;
+	}
 	*hashes = hv.v;
 	*n = hv.n;
 	return WD_OK;
-fail:
-	free(hv.v);
-	return err;
 }

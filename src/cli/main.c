@@ -48,8 +48,8 @@ typedef struct command {
 static const char *const PARAMS_HELP =
 	"Matching parameters (fixed when an index is created; an existing index\n"
 	"keeps its own, and a different value is an error):\n"
-	"  -t, --threshold T      match when max(jaccard, containment) >= T (0.5)\n"
-	"      --lsh-threshold T  Jaccard the LSH bands aim to catch (0.3)\n"
+	"  -t, --threshold T      match threshold (0.45; see README)\n"
+	"      --lsh-threshold T  Jaccard the LSH bands aim to catch (0.4)\n"
 	"  -k, --shingle-words K  words per shingle (5)\n"
 	"      --num-perm N       MinHash slots (128)\n"
 	"      --bands B --rows R LSH bands and rows per band (derived from\n"
@@ -358,6 +358,14 @@ static int cmd_add(options *o)
 
 /* ---- query ---- */
 
+/* {"agency", "place"}, or null when the article names no agency. */
+static json_t *credit_json(const char *agency, const char *place)
+{
+	if (!agency && !place)
+		return json_null();
+	return json_pack("{s:s?, s:s?}", "agency", agency, "place", place);
+}
+
 typedef struct query_ctx {
 	wd_index *ix;
 	size_t max_matches;
@@ -373,14 +381,19 @@ static int query_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 	json_t *matches = json_array();
 	for (size_t i = 0; i < res->n_matches && i < q->max_matches; i++) {
 		const wd_match *m = &res->matches[i];
-		json_array_append_new(matches, json_pack("{s:s, s:s, s:f, s:f}", "id", m->id,
-		                                         "cluster", m->cluster, "jaccard",
-		                                         m->jaccard, "containment",
-		                                         m->containment));
+		const char *contained = m->contained == WD_CONTAINED_ARTICLE ? "article_in_match"
+		                        : m->contained == WD_CONTAINED_MATCH ? "match_in_article"
+		                                                             : "same_size";
+		json_array_append_new(matches, json_pack(
+			"{s:s, s:s, s:f, s:f, s:I, s:s, s:o}", "id", m->id, "cluster",
+			m->cluster, "jaccard", m->jaccard, "containment", m->containment,
+			"shared_shingles", (json_int_t)m->shared_shingles, "contained", contained,
+			"credit", credit_json(m->credit_agency, m->credit_place)));
 	}
-	json_t *rec = json_pack("{s:s, s:s, s:b, s:o}", "id", a->id, "cluster",
-	                        res->cluster, "new_story", res->new_story, "matches",
-	                        matches);
+	json_t *rec = json_pack("{s:s, s:s, s:b, s:o, s:I, s:o}", "id", a->id, "cluster",
+	                        res->cluster, "new_story", res->new_story, "credit",
+	                        credit_json(res->credit_agency, res->credit_place),
+	                        "shingles", (json_int_t)res->n_shingles, "matches", matches);
 	wd_query_result_free(res);
 	return out_record(stdout, FORMAT_JSONL, NULL, rec) < 0 ? WD_EIO : 0;
 }

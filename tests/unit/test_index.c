@@ -213,13 +213,18 @@ static void test_truncated_copy_matches(void **state)
 static void test_bridge_merges_clusters(void **state)
 {
 	(void)state;
-	/* X carries both P and Q: it matches both, and their clusters merge
-	 * under the earliest member, Q */
+	/* X carries most of the beginning of P and of Q (like a rewrite that
+	 * merged two versions): it matches both, and their clusters merge under
+	 * the earliest member, Q. (A page that merely strings two whole stories
+	 * together is a compilation, not a copy: see test_compilation.) */
 	char *p = gen_story(6, 200), *q = gen_story(7, 200);
-	size_t n = strlen(p) + strlen(q) + 2;
+	char *p_head = gen_story(6, 120), *q_head = gen_story(7, 120);
+	size_t n = strlen(p_head) + strlen(q_head) + 2;
 	char *x = malloc(n);
 	assert_non_null(x);
-	snprintf(x, n, "%s\n%s", p, q);
+	snprintf(x, n, "%s\n%s", p_head, q_head);
+	free(p_head);
+	free(q_head);
 	wd_article ap = {.id = "p", .text = p, .published = "2022-01-02T00:00:00Z"};
 	wd_article aq = {.id = "q", .text = q, .published = "2022-01-01T00:00:00Z"};
 	wd_article ax = {.id = "x", .text = x, .published = "2022-01-03T00:00:00Z"};
@@ -242,6 +247,33 @@ static void test_bridge_merges_clusters(void **state)
 	assert_int_equal(s.multi_clusters, 1);
 	assert_int_equal(s.matches, 2);
 
+	wd_index_close(ix);
+	free(p);
+	free(q);
+	free(x);
+}
+
+static void test_compilation(void **state)
+{
+	(void)state;
+	/* A digest that strings three whole stories together joins the first
+	 * (its lede is that story's) but not the second, which it merely
+	 * carries further down, like an inset. */
+	char *p = gen_story(8, 200), *q = gen_story(9, 200), *r = gen_story(10, 200);
+	size_t n = strlen(p) + strlen(q) + strlen(r) + 3;
+	char *x = malloc(n);
+	assert_non_null(x);
+	snprintf(x, n, "%s\n%s\n%s", p, q, r);
+	free(r);
+	wd_article ap = {.id = "p", .text = p};
+	wd_article aq = {.id = "q", .text = q};
+	wd_article ax = {.id = "digest", .text = x};
+	wd_index *ix = open_memory();
+	int64_t sp = add_new(ix, &ap, 0), sq = add_new(ix, &aq, 0);
+	int64_t sx = add_new(ix, &ax, 1);
+	assert_cluster(ix, sp, "p", "p");
+	assert_cluster(ix, sx, "digest", "p");
+	assert_cluster(ix, sq, "q", "q");
 	wd_index_close(ix);
 	free(p);
 	free(q);
@@ -746,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_ties_broken_by_ingest_order),
 		cmocka_unit_test(test_truncated_copy_matches),
 		cmocka_unit_test(test_bridge_merges_clusters),
+		cmocka_unit_test(test_compilation),
 		cmocka_unit_test(test_same_article_again),
 		cmocka_unit_test(test_same_id_other_content),
 		cmocka_unit_test(test_unusable_articles),

@@ -155,14 +155,14 @@ static void test_params_defaults(void **state)
 	assert_int_equal(wd_params_resolve(&p), WD_OK);
 	assert_int_equal(p.shingle_words, 5);
 	assert_int_equal(p.num_perm, 128);
-	assert_true(p.lsh_threshold == 0.3);
-	assert_true(p.threshold == 0.5);
+	assert_true(p.lsh_threshold == 0.4);
+	assert_true(p.threshold == 0.45);
 	assert_int_equal(p.seed, 1);
 	assert_true(p.bands >= 1 && p.rows >= 1);
 	assert_true((uint64_t)p.bands * p.rows <= p.num_perm);
 
 	uint32_t b, r;
-	wd_lsh_optimal_bands(&b, &r, 128, 0.3);
+	wd_lsh_optimal_bands(&b, &r, 128, 0.4);
 	assert_int_equal(p.bands, b);
 	assert_int_equal(p.rows, r);
 

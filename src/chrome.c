@@ -1,0 +1,224 @@
+/* chrome.c - learns page chrome per outlet (see chrome.h). */
+#include "chrome.h"
+
+#include "bytes.h"
+#include "error.h"
+
+#include <string.h>
+#include <xxhash.h>
+
+/*
+ * Two articles of one outlet are different stories when each has at least
+ * this share of its words in lines the other lacks. Copies of one story
+ * (trimmed, updated, extended) share most lines; different stories share
+ * only chrome.
+ */
+static const double DIFFERENT_SHARE = 0.25;
+
+enum { LINE_BYTES = 12 };
+
+static uint64_t mix(uint64_t source_key, uint64_t line)
+{
+	uint64_t k = XXH3_64bits_withSeed(&line, sizeof line, source_key);
+	return k ? k : 1; /* 0 marks an empty slot */
+}
+
+uint64_t chrome_source_key(const char *source)
+{
+	return source && source[0] ? XXH3_64bits(source, strlen(source)) | 1 : 0;
+}
+
+static int set_grow(chrome_model *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	uint64_t *keys = calloc(cap, sizeof *keys);
+	if (!keys)
+		return wd_fail_oom();
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		size_t j = m->keys[i] & (cap - 1);
+		while (keys[j])
+			j = (j + 1) & (cap - 1);
+		keys[j] = m->keys[i];
+	}
+	free(m->keys);
+	m->keys = keys;
+	m->cap = cap;
+	return WD_OK;
+}
+
+static int set_add(chrome_model *m, uint64_t key)
+{
+	int err;
+	if ((m->n + 1) * 2 > m->cap && (err = set_grow(m)) < 0)
+		return err;
+	size_t j = key & (m->cap - 1);
+	while (m->keys[j] && m->keys[j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->keys[j]) {
+		m->keys[j] = key;
+		m->n++;
+	}
+	return WD_OK;
+}
+
+int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
+{
+	if (!source_key || !m->n)
+		return 0;
+	uint64_t key = mix(source_key, line);
+	size_t j = key & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->keys[j] == key)
+			return 1;
+		j = (j + 1) & (m->cap - 1);
+	}
+	return 0;
+}
+
+static int load_one(const char *source, uint64_t line, void *ctx)
+{
+	return set_add(ctx, mix(chrome_source_key(source), line));
+}
+
+int chrome_load(chrome_model *m, wd_store *st)
+{
+	memset(m, 0, sizeof *m);
+	return store_learned_each(st, load_one, m);
+}
+
+void chrome_free(chrome_model *m)
+{
+	free(m->keys);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- lines blobs ---- */
+
+static uint64_t blob_hash(const unsigned char *b, size_t i)
+{
+	uint64_t h = 0;
+	for (int k = 7; k >= 0; k--)
+		h = h << 8 | b[i * LINE_BYTES + (size_t)k];
+	return h;
+}
+
+static uint32_t blob_words(const unsigned char *b, size_t i)
+{
+	return wd_get_le32(b + i * LINE_BYTES + 8);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const doc_line *x = a, *y = b;
+	return (x->hash > y->hash) - (x->hash < y->hash);
+}
+
+int chrome_lines_blob(void **blob, size_t *bytes, const wd_doc *doc)
+{
+	doc_line *sorted = malloc((doc->n_lines ? doc->n_lines : 1) * sizeof *sorted);
+	unsigned char *out = malloc((doc->n_lines ? doc->n_lines : 1) * LINE_BYTES);
+	size_t n = 0;
+	if (!sorted || !out) {
+		free(sorted);
+		free(out);
+		return wd_fail_oom();
+	}
+	memcpy(sorted, doc->lines, doc->n_lines * sizeof *sorted);
+	if (doc->n_lines > 1)
+		qsort(sorted, doc->n_lines, sizeof *sorted, cmp_line);
+	for (size_t i = 0; i < doc->n_lines; i++) {
+		if (n && blob_hash(out, n - 1) == sorted[i].hash) {
+			/* a line printed twice: count its words twice */
+			wd_put_le32(out + (n - 1) * LINE_BYTES + 8,
+			            blob_words(out, n - 1) + sorted[i].n_words);
+			continue;
+		}
+		wd_put_le64(out + n * LINE_BYTES, sorted[i].hash);
+		wd_put_le32(out + n * LINE_BYTES + 8, sorted[i].n_words);
+		n++;
+	}
+	free(sorted);
+	*blob = out;
+	*bytes = n * LINE_BYTES;
+	return WD_OK;
+}
+
+/* Share of a's words in lines that b lacks (both blobs sorted). */
+static double unshared_share(const unsigned char *a, size_t na, const unsigned char *b,
+                             size_t nb)
+{
+	uint64_t total = 0, unshared = 0;
+	size_t j = 0;
+	for (size_t i = 0; i < na; i++) {
+		uint64_t h = blob_hash(a, i);
+		uint32_t w = blob_words(a, i);
+		while (j < nb && blob_hash(b, j) < h)
+			j++;
+		total += w;
+		if (j == nb || blob_hash(b, j) != h)
+			unshared += w;
+	}
+	return total ? (double)unshared / (double)total : 0.0;
+}
+
+static int stories_differ(const void *a, size_t a_bytes, const void *b, size_t b_bytes)
+{
+	size_t na = a_bytes / LINE_BYTES, nb = b_bytes / LINE_BYTES;
+	return unshared_share(a, na, b, nb) >= DIFFERENT_SHARE &&
+	       unshared_share(b, nb, a, na) >= DIFFERENT_SHARE;
+}
+
+int chrome_learn(chrome_model *m, wd_store *st, int64_t seq, const char *source,
+                 const void *blob, size_t bytes, i64_vec *newly)
+{
+	const unsigned char *lines = blob;
+	size_t n = bytes / LINE_BYTES;
+	uint64_t skey = chrome_source_key(source);
+	int64_t cached_seq = 0;
+	void *other = NULL;
+	size_t other_bytes = 0;
+	int err = WD_OK;
+
+	if (!skey)
+		return WD_OK;
+	for (size_t i = 0; i < n && err == WD_OK; i++) {
+		uint64_t h = blob_hash(lines, i);
+		int64_t first;
+		int chrome, found;
+		if ((found = store_line_get(st, source, h, &first, &chrome)) < 0) {
+			err = found;
+		} else if (!found) {
+			err = store_line_put(st, source, h, seq, 0);
+		} else if (!chrome && first != seq) {
+			/* Seen before: chrome if that article is another story. */
+			if (first != cached_seq) {
+				free(other);
+				other = NULL;
+				if ((err = store_article_lines(st, first, &other, &other_bytes)) < 0)
+					break;
+				cached_seq = first;
+			}
+			if (stories_differ(blob, bytes, other, other_bytes)) {
+				if ((err = store_line_put(st, source, h, first, 1)) < 0 ||
+				    (err = set_add(m, mix(skey, h))) < 0)
+					break;
+				if (i64_push(newly, (int64_t)h) < 0)
+					err = wd_fail_oom();
+			}
+		}
+	}
+	free(other);
+	return err;
+}
+
+int chrome_blob_has_any(const void *blob, size_t bytes, const i64_vec *lines)
+{
+	const unsigned char *b = blob;
+	for (size_t i = 0; i < bytes / LINE_BYTES; i++)
+		if (bsearch(&(int64_t){(int64_t)blob_hash(b, i)}, lines->v, lines->n,
+		            sizeof *lines->v, i64_cmp))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * chrome.h - page chrome learned per outlet. A line (by the hash of its
+ * words) that an outlet prints in two *different* stories is chrome for
+ * that outlet: menus, subscription blocks, disclaimers. The same story
+ * printed twice by one outlet teaches nothing, because the two copies
+ * share most of their text. What is learned lives in SQLite (source_lines)
+ * and, for fast lookups, in memory.
+ */
+#ifndef WD_CHROME_H
+#define WD_CHROME_H
+
+#include "doc.h"
+#include "store.h"
+
+typedef struct chrome_model {
+	uint64_t *keys; /* open addressing set of mix(source, line); 0 = empty */
+	size_t n, cap;
+} chrome_model;
+
+/* Loads what an index has learned. */
+int chrome_load(chrome_model *m, wd_store *st);
+void chrome_free(chrome_model *m);
+
+/* The key of an outlet name (0 for none: nothing is learned without one). */
+uint64_t chrome_source_key(const char *source);
+
+/* Is `line` learned chrome of the outlet with key source_key? */
+int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line);
+
+/*
+ * An article's lines as stored in articles.lines: distinct line hashes,
+ * sorted, each with its number of words (u64 + u32, little-endian).
+ * *blob is malloc'd.
+ */
+int chrome_lines_blob(void **blob, size_t *bytes, const wd_doc *doc);
+
+/*
+ * Learns from article seq of `source` (already stored, lines as blob):
+ * records lines not seen before for the outlet and marks as chrome those
+ * seen before in a different story. Appends to *newly the lines that
+ * became chrome now (the caller re-signs the outlet's articles with them).
+ */
+int chrome_learn(chrome_model *m, wd_store *st, int64_t seq, const char *source,
+                 const void *blob, size_t bytes, i64_vec *newly);
+
+/* Does the lines blob contain any of the (sorted) line hashes in lines? */
+int chrome_blob_has_any(const void *blob, size_t bytes, const i64_vec *lines);
+
+#endif

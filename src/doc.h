@@ -1,0 +1,68 @@
+/*
+ * doc.h - an article analysed for matching: its normalized text, words and
+ * lines, what is left out (agency credit, page chrome), and the shingles of
+ * the rest. Every stage that compares articles works on a wd_doc.
+ */
+#ifndef WD_DOC_H
+#define WD_DOC_H
+
+#include "credit.h"
+#include "wiredup.h"
+
+/* Why a line is left out of matching (or not). */
+enum line_kind {
+	LINE_STORY = 0,
+	LINE_CHROME_GUESSED, /* looks like chrome: menu, price, share button... */
+	LINE_CHROME_LEARNED, /* recurs across different stories of its outlet */
+	LINE_CREDIT          /* only an agency credit or dateline */
+};
+
+typedef struct doc_line {
+	uint64_t hash;       /* of its words: the line's identity across articles */
+	uint32_t first_word; /* its words are words[first_word, first_word + n_words) */
+	uint32_t n_words;
+	uint32_t start, end; /* its bytes in norm */
+	uint8_t kind;
+} doc_line;
+
+typedef struct wd_doc {
+	char *norm;             /* normalized text */
+	size_t norm_len;
+	uint64_t *words;        /* word hashes, in text order */
+	uint32_t *word_start;   /* byte offset of each word in norm */
+	uint8_t *word_credit;   /* 1 for words inside the credit/dateline */
+	size_t n_words, cap_words;
+	doc_line *lines;
+	size_t n_lines, cap_lines;
+	wd_credit_info credit;
+	/* from doc_shingle: */
+	uint64_t *set;          /* kept shingles, sorted, distinct */
+	size_t n_set;
+	uint64_t *order;        /* every kept shingle, in text order */
+	size_t n_order;
+	size_t kept_words;
+	int keep_level;         /* 0: all left-outs out ... 3: nothing left out */
+} wd_doc;
+
+/*
+ * Parses text: HTML leftovers, normalization, words and lines, the credit,
+ * and lines that look like chrome. WD_EINPUT for invalid UTF-8. Free with
+ * doc_free (also after a failure).
+ */
+int doc_parse(wd_doc *doc, const char *text, size_t len);
+
+/* Marks the lines for which is_learned(line hash, ctx) says 1 as chrome. */
+void doc_mark_learned(wd_doc *doc, int (*is_learned)(uint64_t line, void *ctx),
+                      void *ctx);
+
+/*
+ * Shingles the kept words (k per shingle). When leaving out credit and
+ * chrome would leave too little text, the left-out lines come back in
+ * stages (guessed chrome first), so a short or all-chrome article is still
+ * compared on what it has. WD_EINPUT when there is no word at all.
+ */
+int doc_shingle(wd_doc *doc, uint32_t k, uint64_t seed);
+
+void doc_free(wd_doc *doc);
+
+#endif

@@ -1,0 +1,383 @@
+/* spelling.c - British and American spelling variants folded to one form. */
+#include "spelling.h"
+
+#include <assert.h>
+#include <string.h>
+
+/*
+ * Tables:
+ *  1. whole words (irregular pairs): when one applies, nothing else does;
+ *  2. word endings, the first that applies: families of listed words with
+ *     swappable endings (-ise, -yse, -re, -ogue, -ence, doubled l), each
+ *     also under a prefix ("un", "re", ...), then the -our rule, the only
+ *     one not driven by a list of words;
+ *  3. word beginnings (ae/oe and a few stems: "paed..." -> "ped..."), on
+ *     what 2 left, so that "anaesthetised" becomes "anesthetized".
+ * Rules only ever shorten a word or keep its length (the caller's buffer
+ * is the word's size): that is why the -re family folds American into
+ * British ("centered" -> "centred", not the other way round).
+ *
+ * Known collisions (unrelated words that become one), all rare in news:
+ *  - "analyses", "paralyses", "dialyses" (plural nouns) fold with the verb
+ *    forms into "analyzes"...; "practises" with the noun "practices";
+ *  - "meter" the device and "metre" the unit both give "metre" (they are
+ *    one word in American anyway); "metering" gives "metring";
+ *  - "licence" and the verb "license", "defence" and "defense" (wanted);
+ *  - "grey" -> "gray" meets the surname Gray;
+ *  - the -our rule rewrites names too (Seymour -> "seymor", Mansour ->
+ *    "mansor"), which only matters if "seymor" is another word.
+ * Not folded, because the American form is also another word: tyre/tire,
+ * cheque/check, kerb/curb, storey/story, draught/draft, mould/mold.
+ */
+
+typedef struct pair {
+	const char *from, *to;
+} pair;
+
+#define COUNT(a) (sizeof (a) / sizeof *(a))
+
+/* 1. Whole words. */
+static const pair whole_words[] = {
+	{"programme", "program"}, {"programmes", "programs"}, /* not "programmed" */
+	{"grey", "gray"}, {"greys", "grays"}, {"greyer", "grayer"},
+	{"greyest", "grayest"}, {"greyish", "grayish"}, {"greying", "graying"},
+	{"greyed", "grayed"}, {"greyness", "grayness"},  /* not "greyhound" */
+	{"jewellery", "jewelry"}, {"aluminium", "aluminum"},
+	{"manoeuvre", "maneuver"}, {"manoeuvres", "maneuvers"},
+	{"manoeuvred", "maneuvered"}, {"manoeuvring", "maneuvering"},
+	{"manoeuvrable", "maneuverable"}, {"manoeuvrability", "maneuverability"},
+	{"ageing", "aging"}, {"woollen", "woolen"},
+	{"practise", "practice"}, {"practised", "practiced"},
+	{"practises", "practices"}, {"practising", "practicing"},
+	/* compounds of the -re family, which folds towards British */
+	{"centerpiece", "centrepiece"}, {"centerpieces", "centrepieces"},
+	{"fiberglass", "fibreglass"},
+};
+
+/* 3. Word beginnings: any word that starts with `from`. */
+static const pair beginnings[] = {
+	{"paediatric", "pediatric"}, {"paedophil", "pedophil"},
+	{"orthopaed", "orthoped"}, {"encyclopaed", "encycloped"},
+	{"anaem", "anem"}, {"anaesth", "anesth"}, {"haem", "hem"},
+	{"leukaem", "leukem"}, {"gynaec", "gynec"}, {"palaeo", "paleo"},
+	{"caesarean", "cesarean"}, {"caesarian", "cesarean"},
+	{"oestr", "estr"}, {"oesophag", "esophag"}, {"oedem", "edem"},
+	{"diarrhoe", "diarrhe"}, {"foet", "fet"}, {"faec", "fec"},
+	{"sceptic", "skeptic"}, {"judgement", "judgment"}, {"plough", "plow"},
+	{"moustach", "mustach"}, {"pyjama", "pajama"},
+};
+
+/*
+ * 2. Families. A word folds when it ends in one of the family's endings
+ * `from` and swapping that ending for the family's base ending gives a
+ * listed word; the ending is then replaced by `to`.
+ */
+typedef struct family {
+	const char *base_end;       /* how every listed word ends */
+	const pair *endings;
+	size_t n_endings;
+	const char *const *words;
+	size_t n_words;
+} family;
+
+/* -ise -> -ize, verbs only: a blanket rule would turn "promise", "advise",
+ * "exercise", "surprise", "franchise", "televise" ... into nonsense. */
+static const pair ise_endings[] = {
+	{"ise", "ize"}, {"ises", "izes"}, {"ised", "ized"}, {"ising", "izing"},
+	{"iser", "izer"}, {"isers", "izers"}, {"isable", "izable"},
+	{"isation", "ization"}, {"isations", "izations"},
+	{"isational", "izational"},
+};
+
+static const char *const ise_verbs[] = {
+	"acclimatise", "actualise", "aggrandise", "agonise", "americanise",
+	"amortise", "anaesthetise", "anglicise", "antagonise", "apologise",
+	"appetise", "atomise", "authorise", "baptise", "bastardise",
+	"brutalise", "burglarise", "cannibalise", "canonise", "capitalise",
+	"caramelise", "carbonise", "categorise", "cauterise", "centralise",
+	"characterise", "civilise", "colonise", "commercialise",
+	"compartmentalise", "computerise", "conceptualise", "contextualise",
+	"criminalise", "criticise", "crystallise", "customise", "decimalise",
+	"dehumanise", "demilitarise", "democratise", "demonise", "demoralise",
+	"deodorise", "deputise", "desensitise", "digitise", "dramatise",
+	"economise", "editorialise", "empathise", "emphasise", "energise",
+	"epitomise", "equalise", "eulogise", "evangelise", "externalise",
+	"extemporise", "factorise", "familiarise", "fantasise", "fertilise",
+	"fictionalise", "finalise", "formalise", "fossilise", "fraternise",
+	"galvanise", "generalise", "glamorise", "globalise", "harmonise",
+	"homogenise", "hospitalise", "humanise", "hybridise", "hypnotise",
+	"hypothesise", "idealise", "idolise", "immobilise", "immortalise",
+	"immunise", "incentivise", "individualise", "industrialise",
+	"initialise", "institutionalise", "intellectualise", "internalise",
+	"internationalise", "ionise", "italicise", "itemise", "jeopardise",
+	"legalise", "legitimise", "liberalise", "lionise", "liquidise",
+	"localise", "magnetise", "marginalise", "materialise", "maximise",
+	"mechanise", "memorialise", "memorise", "mesmerise", "metabolise",
+	"metastasise", "militarise", "miniaturise", "minimise", "mobilise",
+	"modernise", "moisturise", "monetise", "monopolise", "moralise",
+	"motorise", "nationalise", "naturalise", "neutralise", "normalise",
+	"notarise", "optimise", "organise", "ostracise", "oxidise",
+	"pasteurise", "patronise", "penalise", "personalise", "philosophise",
+	"plagiarise", "pluralise", "polarise", "politicise", "popularise",
+	"pressurise", "prioritise", "privatise", "proselytise", "publicise",
+	"pulverise", "radicalise", "randomise", "rationalise", "realise",
+	"recognise", "regularise", "revitalise", "revolutionise",
+	"rhapsodise", "romanticise", "sanitise", "satirise", "scandalise",
+	"scrutinise", "secularise", "sensationalise", "sensitise",
+	"sentimentalise", "serialise", "sermonise", "socialise", "solemnise",
+	"soliloquise", "specialise", "stabilise", "standardise", "sterilise",
+	"stigmatise", "stylise", "subsidise", "summarise", "symbolise",
+	"sympathise", "synchronise", "synthesise", "systematise", "tantalise",
+	"temporise", "tenderise", "terrorise", "theorise", "traumatise",
+	"trivialise", "tyrannise", "unionise", "urbanise", "utilise",
+	"vandalise", "vaporise", "verbalise", "victimise", "visualise",
+	"vocalise", "vulcanise", "vulgarise", "weaponise", "westernise",
+	"winterise", "womanise",
+};
+
+static const pair yse_endings[] = {
+	{"yse", "yze"}, {"yses", "yzes"}, {"ysed", "yzed"}, {"ysing", "yzing"},
+	{"yser", "yzer"}, {"ysers", "yzers"},
+};
+
+static const char *const yse_verbs[] = {
+	"analyse", "paralyse", "catalyse", "dialyse", "electrolyse",
+	"hydrolyse", "psychoanalyse",
+};
+
+/* American -er -> British -re: the only family folded that way round. */
+static const pair re_endings[] = {
+	{"er", "re"}, {"ers", "res"}, {"ered", "red"}, {"ering", "ring"},
+};
+
+/* Not "genre", "acre", "ogre", "lucre", "massacre", "mediocre": those are
+ * spelled alike on both sides. */
+static const char *const re_words[] = {
+	"centre", "epicentre", "metre", "kilometre", "centimetre",
+	"millimetre", "nanometre", "litre", "millilitre", "theatre",
+	"amphitheatre", "fibre", "calibre", "sombre", "spectre", "sceptre",
+	"lustre", "lacklustre", "meagre", "sabre", "mitre", "goitre",
+	"reconnoitre", "sepulchre", "saltpetre", "titre", "ochre",
+};
+
+static const pair ogue_endings[] = {
+	{"ogue", "og"}, {"ogues", "ogs"}, {"ogued", "oged"}, {"oguing", "oging"},
+};
+
+/* Not "rogue", "vogue", "synagogue", "demagogue", "pedagogue". */
+static const char *const ogue_words[] = {
+	"catalogue", "dialogue", "analogue", "prologue", "epilogue",
+	"monologue", "travelogue",
+};
+
+static const pair ence_endings[] = {
+	{"ence", "ense"}, {"ences", "enses"}, {"enced", "ensed"},
+	{"encing", "ensing"}, {"enceless", "enseless"},
+};
+
+static const char *const ence_words[] = {
+	"defence", "offence", "licence", "pretence",
+};
+
+/* British doubles a final l before a suffix: travelled, traveller.
+ * Not "-llation": "cancellation" is American too. */
+static const pair ll_endings[] = {
+	{"lled", "led"}, {"lling", "ling"}, {"ller", "ler"}, {"llers", "lers"},
+	{"llor", "lor"}, {"llors", "lors"}, {"llist", "list"},
+	{"llists", "lists"}, {"llous", "lous"}, {"llously", "lously"},
+};
+
+static const char *const ll_words[] = {
+	"barrel", "bevel", "cancel", "carol", "channel", "chisel", "council",
+	"counsel", "cudgel", "dial", "dishevel", "drivel", "duel", "enamel",
+	"equal", "fuel", "funnel", "gravel", "grovel", "initial", "jewel",
+	"kennel", "label", "level", "libel", "marshal", "marvel", "medal",
+	"metal", "model", "panel", "parcel", "pedal", "pencil", "pummel",
+	"quarrel", "ravel", "revel", "rival", "shovel", "shrivel", "signal",
+	"snivel", "snorkel", "spiral", "stencil", "swivel", "tassel", "total",
+	"towel", "travel", "trowel", "tunnel", "yodel",
+};
+
+#define FAMILY(end, endings, words) \
+	{end, endings, COUNT(endings), words, COUNT(words)}
+
+static const family families[] = {
+	FAMILY("ise", ise_endings, ise_verbs),
+	FAMILY("yse", yse_endings, yse_verbs),
+	FAMILY("re", re_endings, re_words),
+	FAMILY("ogue", ogue_endings, ogue_words),
+	FAMILY("ence", ence_endings, ence_words),
+	FAMILY("l", ll_endings, ll_words),
+};
+
+/* Family words keep their fold under these: "unrecognised", "refuelled". */
+static const char *const prefixes[] = {
+	"", "un", "re", "de", "dis", "mis", "non", "pre", "over", "under",
+};
+
+/*
+ * 2, last. -our -> -or, with every suffix below, for words whose -our form has
+ * at least 6 letters ("colour" has 6): shorter ones are hour, four, pour,
+ * tour, your, sour, flour, scour and are left alone, "odour" aside.
+ */
+static const pair our_endings[] = {
+	{"our", "or"}, {"ours", "ors"}, {"oured", "ored"}, {"ouring", "oring"},
+	{"ourer", "orer"}, {"ourers", "orers"}, {"ourite", "orite"},
+	{"ourites", "orites"}, {"ourable", "orable"}, {"ourably", "orably"},
+	{"ourful", "orful"}, {"ourless", "orless"}, {"ourhood", "orhood"},
+	{"ourhoods", "orhoods"}, {"ourly", "orly"}, {"ourist", "orist"},
+	{"ourists", "orists"}, {"oural", "oral"}, {"ourally", "orally"},
+	{"ouration", "oration"}, {"ouritism", "oritism"},
+};
+
+#define OUR_MIN_LETTERS 6
+
+/* -our words of 6+ letters spelled alike on both sides, and "-tour"
+ * (detour, contour). Not endings "pour" or "amour": vapour, clamour. */
+static const char *const our_kept[] = {
+	"devour", "paramour", "troubadour", "pompadour", "velour", "tambour",
+	"downpour", "outpour", "cornflour", "bonjour", "parkour",
+};
+static const char *const our_kept_ends[] = {
+	"tour",
+};
+
+static int ends_with(const char *s, size_t n, const char *end)
+{
+	size_t m = strlen(end);
+	return n >= m && memcmp(s + n - m, end, m) == 0;
+}
+
+static int equals(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+static int all_ascii_lower(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/* Writes head (head_len bytes of the word) + tail to buf. */
+static size_t splice(char *buf, const char *word, size_t head_len, const char *tail)
+{
+	size_t m = strlen(tail);
+	memmove(buf, word, head_len);
+	memcpy(buf + head_len, tail, m);
+	return head_len + m;
+}
+
+static size_t fold_whole(char *buf, const char *w, size_t n)
+{
+	for (size_t k = 0; k < COUNT(whole_words); k++)
+		if (equals(w, n, whole_words[k].from))
+			return splice(buf, w, 0, whole_words[k].to);
+	return 0;
+}
+
+static size_t fold_beginning(char *buf, const char *w, size_t n)
+{
+	for (size_t k = 0; k < COUNT(beginnings); k++) {
+		size_t m = strlen(beginnings[k].from), t = strlen(beginnings[k].to);
+		assert(t <= m); /* so that buf may be w */
+		if (n >= m && memcmp(w, beginnings[k].from, m) == 0) {
+			memcpy(buf, beginnings[k].to, t);
+			memmove(buf + t, w + m, n - m);
+			return t + n - m;
+		}
+	}
+	return 0;
+}
+
+/* Is stem + base_end one of the family's words? */
+static int family_has(const family *f, const char *stem, size_t stem_len)
+{
+	size_t be = strlen(f->base_end);
+	for (size_t k = 0; k < f->n_words; k++) {
+		const char *w = f->words[k];
+		if (strlen(w) == stem_len + be && memcmp(w, stem, stem_len) == 0 &&
+		    memcmp(w + stem_len, f->base_end, be) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The word w (after a prefix of p bytes) in family f: its fold or 0. */
+static size_t fold_in_family(char *buf, const char *w, size_t n, size_t p,
+                             const family *f)
+{
+	for (size_t e = 0; e < f->n_endings; e++) {
+		const pair *end = &f->endings[e];
+		if (!ends_with(w + p, n - p, end->from))
+			continue;
+		size_t stem_len = n - p - strlen(end->from);
+		if (stem_len > 0 && family_has(f, w + p, stem_len))
+			return splice(buf, w, p + stem_len, end->to);
+	}
+	return 0;
+}
+
+static size_t fold_families(char *buf, const char *w, size_t n)
+{
+	for (size_t k = 0; k < COUNT(prefixes); k++) {
+		size_t p = strlen(prefixes[k]), r;
+		if (n <= p || memcmp(w, prefixes[k], p) != 0)
+			continue;
+		for (size_t f = 0; f < COUNT(families); f++)
+			if ((r = fold_in_family(buf, w, n, p, &families[f])))
+				return r;
+	}
+	return 0;
+}
+
+/* Is base (a word ending in -our) one that American spells -or? */
+static int our_folds(const char *base, size_t n)
+{
+	for (size_t k = 0; k < COUNT(our_kept); k++)
+		if (equals(base, n, our_kept[k]))
+			return 0;
+	for (size_t k = 0; k < COUNT(our_kept_ends); k++)
+		if (ends_with(base, n, our_kept_ends[k]))
+			return 0;
+	return n >= OUR_MIN_LETTERS || equals(base, n, "odour");
+}
+
+static size_t fold_our(char *buf, const char *w, size_t n)
+{
+	char base[64];
+	for (size_t e = 0; e < COUNT(our_endings); e++) {
+		const pair *end = &our_endings[e];
+		if (!ends_with(w, n, end->from))
+			continue;
+		size_t stem_len = n - strlen(end->from);
+		if (stem_len + 3 >= sizeof base)
+			return 0;
+		memcpy(base, w, stem_len);
+		memcpy(base + stem_len, "our", 3);
+		if (our_folds(base, stem_len + 3))
+			return splice(buf, w, stem_len, end->to);
+	}
+	return 0;
+}
+
+size_t wd_spelling_fold(char *buf, size_t cap, const char *word, size_t len)
+{
+	assert(cap >= len);
+	(void)cap;
+	memmove(buf, word, len);
+	if (len == 0 || !all_ascii_lower(word, len))
+		return len;
+	size_t n = fold_whole(buf, word, len), m;
+	if (n)
+		return n;
+	/* From here on buf is both input and output: every rule allows that. */
+	if (!(n = fold_families(buf, buf, len)) && !(n = fold_our(buf, buf, len)))
+		n = len;
+	if ((m = fold_beginning(buf, buf, n)))
+		n = m;
+	assert(n <= len);
+	return n;
+}

@@ -1,0 +1,152 @@
+/* verify.c - stage 6: exact verification of LSH candidates. */
+#include "verify.h"
+
+#include "error.h"
+#include "lsh.h"
+#include "vec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const double COMPARABLE_SIZE = 0.5; /* smaller / larger */
+/* A text more than five times longer than the one it contains is a
+ * compilation ("The Latest") or a longer story quoting it, not a copy. */
+static const double MIN_SIZE_RATIO = 0.2;
+/* A copy contained in a much longer text must be found within this first
+ * share of it (a trimmed copy keeps the beginning; an inset sits deeper). */
+static const double LEDE_SHARE = 0.3;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static uint64_t count_shared(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	uint64_t shared = 0;
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else
+			shared++, i++, j++;
+	}
+	return shared;
+}
+
+/*
+ * Where in the longer text the shared part begins, as a share of its
+ * length: the position of the first tenth of the shared shingles, so that
+ * one common phrase early on does not count as the start.
+ */
+static double shared_start(const wd_doc *longer, const wd_doc *shorter, uint64_t shared)
+{
+	uint64_t want = shared / 10 ? shared / 10 : 1, seen = 0;
+	for (size_t i = 0; i < longer->n_order; i++) {
+		seen += bsearch(&longer->order[i], shorter->set, shorter->n_set,
+		                sizeof *shorter->set, cmp_u64) != NULL;
+		if (seen >= want)
+			return (double)i / (double)longer->n_order;
+	}
+	return 1.0;
+}
+
+void verify_docs(verdict *v, const wd_doc *a, const wd_doc *b, double threshold)
+{
+	size_t na = a->n_set, nb = b->n_set;
+	const wd_doc *longer = na >= nb ? a : b, *shorter = na >= nb ? b : a;
+
+	memset(v, 0, sizeof *v);
+	if (na == 0 || nb == 0)
+		return;
+	v->shared = count_shared(a->set, na, b->set, nb);
+	v->jaccard = (double)v->shared / (double)(na + nb - v->shared);
+	v->containment = (double)v->shared / (double)shorter->n_set;
+	v->contained = na < nb ? 1 : nb < na ? -1 : 0;
+	if (v->jaccard >= threshold) {
+		v->match = 1;
+		return;
+	}
+	if (v->containment < threshold)
+		return;
+	double ratio = (double)shorter->n_set / (double)longer->n_set;
+	if (ratio < MIN_SIZE_RATIO)
+		return;
+	v->lede_shared = shared_start(longer, shorter, v->shared) <= LEDE_SHARE;
+	v->match = v->lede_shared || ratio >= COMPARABLE_SIZE;
+}
+
+/* Best first; ties by ingest order, so results are reproducible. */
+static int cmp_match(const void *a, const void *b)
+{
+	const candidate_match *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int verify_candidates(candidate_match **out, size_t *n_out, wd_index *ix, const wd_doc *doc,
+                      const uint32_t *sig, int64_t self_seq)
+{
+	const wd_params *p = &ix->params;
+	i64_vec cands = {0}, cluster = {0};
+	candidate_match *ok = NULL;
+	band_key *keys = NULL;
+	size_t n_ok = 0, n_keys = 0;
+	int err;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((err = lsh_article_keys(&keys, &n_keys, p, sig, doc->order, doc->n_order)) < 0)
+		return err;
+	for (size_t i = 0; i < n_keys && err == WD_OK; i++)
+		err = store_ints(&ix->store, ST_BAND_LOOKUP, "reading LSH bands", &cands, 2,
+		                 (int64_t)keys[i].band, (int64_t)keys[i].key);
+	free(keys);
+	if (err < 0)
+		goto done;
+	i64_sort_unique(&cands);
+	if (cands.n && !(ok = malloc(cands.n * sizeof *ok))) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < cands.n; i++) {
+		const wd_doc *other;
+		verdict v;
+		if (cands.v[i] == self_seq)
+			continue;
+		if ((err = index_stored_doc(&other, ix, cands.v[i])) < 0)
+			goto done;
+		verify_docs(&v, doc, other, p->threshold);
+		if (!v.match)
+			continue;
+		cluster.n = 0;
+		if ((err = store_ints(&ix->store, ST_CLUSTER_OF, "reading a cluster", &cluster, 1,
+		                      cands.v[i])) < 0)
+			goto done;
+		ok[n_ok++] = (candidate_match){
+			.seq = cands.v[i],
+			.cluster = cluster.n ? cluster.v[0] : cands.v[i],
+			.jaccard = v.jaccard,
+			.containment = v.containment,
+			.score = v.jaccard > v.containment ? v.jaccard : v.containment,
+			.shared = v.shared,
+			.contained = v.contained,
+		};
+	}
+	if (n_ok > 1)
+		qsort(ok, n_ok, sizeof *ok, cmp_match);
+done:
+	i64_free(&cands);
+	i64_free(&cluster);
+	if (err < 0) {
+		free(ok);
+		return err;
+	}
+	*out = ok;
+	*n_out = n_ok;
+	return WD_OK;
+}

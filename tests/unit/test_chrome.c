@@ -1,0 +1,156 @@
+/*
+ * test_chrome.c - page chrome learned per outlet, through the public API:
+ * lines an outlet prints around different stories stop counting, earlier
+ * articles are re-signed, and a cluster that chrome had glued together is
+ * split again. An outlet printing the same story twice teaches nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "wiredup.h"
+#include "unit_helpers.h"
+
+/* Chrome made of full sentences, so that no look-based guess removes it:
+ * only learning can. About 110 words in 8 lines. */
+static const char CHROME[] =
+	"Our newsroom is funded by readers like you, and every subscription helps us report.\n"
+	"Join today and get unlimited access to every story, podcast and newsletter we publish.\n"
+	"Members also receive our weekend magazine at home, with puzzles and long reads.\n"
+	"We never sell your personal data to advertisers or to any other third party.\n"
+	"Please read our privacy policy and terms of service before you sign in again.\n"
+	"Comments are moderated by our staff and may take a few hours to appear here.\n"
+	"Letters to the editor can be sent by post or through the form on our website.\n"
+	"This page was produced by the digital desk of the Evening Courier in Harrowby.\n";
+
+static char *wrap(const char *body)
+{
+	size_t n = strlen(CHROME) + strlen(body) + 2;
+	char *s = malloc(n);
+	assert_non_null(s);
+	snprintf(s, n, "%s%s\n", body, CHROME);
+	return s;
+}
+
+static const char *cluster_of(wd_index *ix, int64_t seq)
+{
+	static char buf[64];
+	wd_assignment as;
+	assert_int_equal(wd_index_assignment(&as, ix, seq), WD_OK);
+	snprintf(buf, sizeof buf, "%s", as.cluster);
+	return buf;
+}
+
+static int64_t add(wd_index *ix, const char *id, const char *text, const char *source)
+{
+	wd_article a = {.id = id, .text = text, .source = source};
+	wd_add_result r;
+	assert_int_equal(wd_index_add(&r, ix, &a), WD_OK);
+	return r.seq;
+}
+
+static void test_chrome_glue_is_undone(void **state)
+{
+	(void)state;
+	wd_index *ix;
+	char *x = gen_story(0, 150), *y = gen_story(1, 150), *z = gen_story(2, 25);
+	char *x_page = wrap(x), *y_page = wrap(y), *z_page = wrap(z);
+	assert_int_equal(wd_index_open(&ix, NULL, NULL), WD_OK);
+
+	int64_t sx = add(ix, "x-courier", x_page, "courier.example");
+	int64_t sw = add(ix, "x-wire", x, "wire.example");
+	/* A short story in the same heavy chrome: before the outlet's chrome
+	 * is known, the shared chrome glues it to the first page. */
+	int64_t sz = add(ix, "z-courier", z_page, "courier.example");
+	assert_string_equal(cluster_of(ix, sx), "x-courier");
+	assert_string_equal(cluster_of(ix, sw), "x-courier");
+
+	/* A third story from the outlet: its chrome is now learned (it recurs
+	 * across different stories), earlier pages are signed again, and only
+	 * the real copy stays with x. */
+	int64_t sy = add(ix, "y-courier", y_page, "courier.example");
+	assert_string_equal(cluster_of(ix, sx), "x-courier");
+	assert_string_equal(cluster_of(ix, sw), "x-courier");
+	assert_string_equal(cluster_of(ix, sz), "z-courier");
+	assert_string_equal(cluster_of(ix, sy), "y-courier");
+
+	/* New pages from the outlet are matched on their story alone. */
+	wd_article q = {.id = "y-again", .text = y_page, .source = "courier.example"};
+	wd_query_result *r;
+	assert_int_equal(wd_index_query(&r, ix, &q), WD_OK);
+	assert_int_equal(r->n_matches, 1);
+	assert_string_equal(r->matches[0].id, "y-courier");
+	assert_true(r->matches[0].jaccard == 1.0);
+	wd_query_result_free(r);
+
+	wd_index_close(ix);
+	free(x), free(y), free(z), free(x_page), free(y_page), free(z_page);
+}
+
+static void test_same_story_twice_teaches_nothing(void **state)
+{
+	(void)state;
+	wd_index *ix;
+	char *x = gen_story(3, 200), *y = gen_story(4, 200);
+	char *x_page = wrap(x), *y_page = wrap(y);
+	assert_int_equal(wd_index_open(&ix, NULL, NULL), WD_OK);
+
+	/* the outlet prints story x twice (a repeat, not two stories) */
+	add(ix, "x1", x_page, "courier.example");
+	add(ix, "x2", x_page, "courier.example");
+	/* its story lines must not have become chrome: a wire copy of x
+	 * without any chrome still matches on the whole story */
+	wd_article q = {.id = "x-wire", .text = x, .source = "wire.example"};
+	wd_query_result *r;
+	assert_int_equal(wd_index_query(&r, ix, &q), WD_OK);
+	assert_int_equal(r->n_matches, 2);
+	assert_true(r->matches[0].containment == 1.0);
+	wd_query_result_free(r);
+
+	/* a different story y: y and x pages are not glued by the chrome */
+	int64_t sy = add(ix, "y1", y_page, "courier.example");
+	assert_string_equal(cluster_of(ix, sy), "y1");
+
+	wd_index_close(ix);
+	free(x), free(y), free(x_page), free(y_page);
+}
+
+static void test_learned_chrome_persists(void **state)
+{
+	(void)state;
+	char *dir = make_temp_dir(), *path = path_join(dir, "i.db");
+	char *x = gen_story(5, 150), *y = gen_story(6, 150);
+	char *x_page = wrap(x), *y_page = wrap(y);
+	wd_index *ix;
+
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	add(ix, "x1", x_page, "courier.example");
+	add(ix, "y1", y_page, "courier.example");
+	assert_int_equal(wd_index_close(ix), WD_OK);
+
+	/* reopened: the chrome is still known, so a page of the outlet that
+	 * is all chrome and a line of story matches nothing */
+	assert_int_equal(wd_index_open_existing(&ix, path), WD_OK);
+	char *z = gen_story(7, 30), *z_page = wrap(z);
+	wd_article q = {.id = "z", .text = z_page, .source = "courier.example"};
+	wd_query_result *r;
+	assert_int_equal(wd_index_query(&r, ix, &q), WD_OK);
+	assert_int_equal(r->n_matches, 0);
+	wd_query_result_free(r);
+	wd_index_close(ix);
+
+	remove_tree(dir);
+	free(dir), free(path), free(x), free(y), free(x_page), free(y_page), free(z), free(z_page);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chrome_glue_is_undone),
+		cmocka_unit_test(test_same_story_twice_teaches_nothing),
+		cmocka_unit_test(test_learned_chrome_persists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

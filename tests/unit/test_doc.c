@@ -1,0 +1,142 @@
+/*
+ * test_doc.c - what of an article is matched on: page chrome guessed from
+ * its look, the credit left out, hard-wrapped text, and the fallback that
+ * brings left-out lines back when too little would remain.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "doc.h"
+#include "unit_helpers.h"
+
+static void parse(wd_doc *d, const char *text)
+{
+	assert_int_equal(doc_parse(d, text, strlen(text)), WD_OK);
+}
+
+/* The kind of the line whose text starts with `prefix` (normalized). */
+static int kind_of(const wd_doc *d, const char *prefix)
+{
+	for (size_t i = 0; i < d->n_lines; i++)
+		if (strncmp(d->norm + d->lines[i].start, prefix, strlen(prefix)) == 0)
+			return d->lines[i].kind;
+	fail_msg("no line starts with '%s'", prefix);
+	return -1;
+}
+
+static void test_guessed_chrome(void **state)
+{
+	(void)state;
+	wd_doc d;
+	parse(&d, "Home | World | Business | Sport\n"
+	          "Smart Quarterly\n"
+	          "\xE2\x82\xB9" "900\n"
+	          "SAVE 25%\n"
+	          "Renews automatically, cancel anytime\n"
+	          "The council voted on Tuesday to close the old bridge to lorries "
+	          "after engineers found cracks in two of its piers.\n"
+	          "Next Story\n"
+	          "Share on Facebook\n"
+	          "Disclaimer: No Daily Herald journalist was involved in the creation of this content.\n"
+	          "Copyright 2026 Daily Herald. All rights reserved.\n");
+	assert_int_equal(kind_of(&d, "home"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "smart quarterly"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "save 25"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "renews"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "the council"), LINE_STORY);
+	assert_int_equal(kind_of(&d, "next story"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "share on"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "disclaimer"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "copyright"), LINE_CHROME_GUESSED);
+	doc_free(&d);
+}
+
+static void test_credit_words_left_out(void **state)
+{
+	(void)state;
+	wd_doc with, without;
+	char *body = gen_story(0, 120);
+	size_t n = strlen(body) + 64;
+	char *credited = malloc(n);
+	snprintf(credited, n, "BRUSSELS (AFP) - %s", body);
+	parse(&with, credited);
+	parse(&without, body);
+	assert_string_equal(with.credit.agency, "AFP");
+	assert_string_equal(with.credit.place, "Brussels");
+	assert_int_equal(doc_shingle(&with, 5, 1), WD_OK);
+	assert_int_equal(doc_shingle(&without, 5, 1), WD_OK);
+	/* the dateline adds nothing to what is matched */
+	assert_int_equal(with.n_set, without.n_set);
+	assert_memory_equal(with.set, without.set, with.n_set * sizeof *with.set);
+	doc_free(&with);
+	doc_free(&without);
+	free(body);
+	free(credited);
+}
+
+static void test_hard_wrapped_paragraphs(void **state)
+{
+	(void)state;
+	wd_doc d;
+	/* one paragraph wrapped at ~70 columns, a blank line, another one */
+	parse(&d, "The regional transport authority approved a plan on Monday to\n"
+	          "extend the tram line across the river by 2029, officials said,\n"
+	          "after a decade of delays and three failed tenders for the work\n"
+	          "\n"
+	          "Critics said the budget of the project was far too optimistic\n"
+	          "and that the timetable had slipped every year since it began\n"
+	          "with no sign that the next stage would be any different either.\n");
+	assert_int_equal(d.n_lines, 2);
+	assert_int_equal(d.lines[0].kind, LINE_STORY);
+	assert_int_equal(d.lines[1].kind, LINE_STORY);
+	doc_free(&d);
+}
+
+static void test_fallback_keeps_short_articles(void **state)
+{
+	(void)state;
+	wd_doc d;
+	/* templated items have no sentence: nothing would be left, so the
+	 * guessed chrome comes back and the figures are matched on */
+	parse(&d, "Shr 12 cts vs 10 cts\nNet 1.2 mln vs 900,000\nRevs 10.1 mln vs 9.2 mln\n");
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_int_equal(d.keep_level, 1);
+	assert_int_equal(d.kept_words, d.n_words);
+	assert_true(d.n_set > 0);
+	doc_free(&d);
+
+	parse(&d, "...!!!");
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_EINPUT);
+	doc_free(&d);
+}
+
+static void test_html_leftovers(void **state)
+{
+	(void)state;
+	wd_doc a, b;
+	parse(&a, "<p>Officials said the talks would resume on Friday &amp; Saturday "
+	          "in Geneva, according to a statement.</p>");
+	parse(&b, "Officials said the talks would resume on Friday & Saturday "
+	          "in Geneva, according to a statement.");
+	assert_int_equal(doc_shingle(&a, 5, 1), WD_OK);
+	assert_int_equal(doc_shingle(&b, 5, 1), WD_OK);
+	assert_int_equal(a.n_set, b.n_set);
+	assert_memory_equal(a.set, b.set, a.n_set * sizeof *a.set);
+	doc_free(&a);
+	doc_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guessed_chrome),
+		cmocka_unit_test(test_credit_words_left_out),
+		cmocka_unit_test(test_hard_wrapped_paragraphs),
+		cmocka_unit_test(test_fallback_keeps_short_articles),
+		cmocka_unit_test(test_html_leftovers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
