@@ -9,12 +9,27 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <xxhash.h>
 
 enum {
-	MIN_KEPT_WORDS = 15, /* below this, left-out lines come back */
-	WRAP_MIN_LINES = 5   /* hard-wrap detection needs this many lines */
+	MIN_KEPT_WORDS = 15,   /* below this, left-out lines come back */
+	SHORT_STORY_WORDS = 40, /* below this, the title counts too */
+	WRAP_MIN_LINES = 5,    /* hard-wrap detection needs this many lines */
+	WRAP_MIN_COLUMNS = 55, /* a wrapped line is about this long */
+	WRAP_MAX_COLUMNS = 100
 };
+
+/* Is the word a figure (it starts with a decimal digit of any script)? */
+static int starts_with_digit(const char *word, size_t len)
+{
+	utf8proc_int32_t cp;
+	if (len && word[0] >= '0' && word[0] <= '9')
+		return 1;
+	return (unsigned char)word[0] >= 0x80 &&
+	       utf8proc_iterate((const utf8proc_uint8_t *)word, (utf8proc_ssize_t)len, &cp) > 0 &&
+	       utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
 
 static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 {
@@ -27,12 +42,16 @@ static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 		uint32_t *st = realloc(d->word_start, cap * sizeof *st);
 		if (st)
 			d->word_start = st;
-		if (!w || !st)
+		uint8_t *fl = realloc(d->word_flags, cap);
+		if (fl)
+			d->word_flags = fl;
+		if (!w || !st || !fl)
 			return wd_fail_oom();
 		d->cap_words = cap;
 	}
 	d->words[d->n_words] = wd_word_hash(word, len);
 	d->word_start[d->n_words] = (uint32_t)offset;
+	d->word_flags[d->n_words] = starts_with_digit(word, len) ? WORD_NUMBER : 0;
 	d->n_words++;
 	return WD_OK;
 }
@@ -58,6 +77,26 @@ static int push_line(wd_doc *d, uint32_t first, uint32_t n, size_t start, size_t
 	return WD_OK;
 }
 
+static uint32_t last_char(const char *s, size_t len);
+static int ends_sentence(uint32_t c);
+static size_t count_separators(const char *s, size_t len);
+
+static size_t line_count(const char *s, size_t len)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+/* The start of the text line that holds byte i. */
+static size_t line_start_of(const char *s, size_t i)
+{
+	while (i > 0 && s[i - 1] != '\n')
+		i--;
+	return i;
+}
+
 /*
  * Hard-wrapped text (every paragraph broken at ~70 columns) would look like
  * many short fragments: if most lines have about the same length, only
@@ -79,26 +118,65 @@ static int is_hard_wrapped(const char *s, size_t len)
 	return lines >= WRAP_MIN_LINES && wrapped * 10 >= lines * 6;
 }
 
-/* Does the paragraph break at byte i (a '\n') end the current line? */
-static int ends_line(const char *s, size_t len, size_t i, int wrapped)
+/* Could the text line s[0, n) be one of a hard-wrapped paragraph's: about
+ * the wrap width, stopping mid-sentence, not a menu? */
+static int wrap_sized(const char *s, size_t n)
 {
-	if (!wrapped)
+	return n >= WRAP_MIN_COLUMNS && n <= WRAP_MAX_COLUMNS &&
+	       !ends_sentence(last_char(s, n)) && !count_separators(s, n);
+}
+
+/* The length of the text line starting at byte i. */
+static size_t line_length(const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	while (j < len && s[j] != '\n')
+		j++;
+	return j - i;
+}
+
+/*
+ * Does the line break at byte i (a '\n') end the current line? In text
+ * hard-wrapped throughout, only blank lines do. Elsewhere a wrapped run
+ * goes on: a wrap-sized line followed by another (a headline followed by a
+ * short line is not a run), or any line once a run has begun; and never
+ * into a line that starts with a capital (a list of headlines).
+ */
+static int ends_line(const char *s, size_t len, size_t line_start, size_t i, int wrapped,
+                     int in_run, int next_continues)
+{
+	size_t j = i + 1;
+	while (j < len && s[j] == ' ')
+		j++;
+	int blank_follows = j >= len || s[j] == '\n';
+	if (wrapped || blank_follows)
+		return blank_follows;
+	if (!next_continues || !wrap_sized(s + line_start, i - line_start))
 		return 1;
-	for (size_t j = i + 1; j < len && s[j] != '\n'; j++)
-		if (s[j] != ' ')
-			return 0;
-	return 1; /* a blank line follows */
+	return !(in_run || line_length(s, len, i + 1) >= WRAP_MIN_COLUMNS);
 }
 
 /* Groups the words into lines at the line breaks of the text. */
 static int split_lines(wd_doc *d)
 {
 	int wrapped = is_hard_wrapped(d->norm, d->norm_len);
-	size_t w = 0, line_start = 0;
+	size_t w = 0, line_start = 0, line_no = 0;
 	uint32_t first = 0;
+	int in_run = 0;
+	/* the text's lines come after the title's two */
+	int flags_ok = d->line_cont && line_count(d->norm, d->norm_len) == d->n_line_cont + 2;
 	for (size_t i = 0; i <= d->norm_len; i++) {
-		if (i < d->norm_len && (d->norm[i] != '\n' || !ends_line(d->norm, d->norm_len, i, wrapped)))
+		if (i < d->norm_len && d->norm[i] != '\n')
 			continue;
+		line_no++; /* the line after this break */
+		int next_continues = !flags_ok || line_no < 2 || d->line_cont[line_no - 2];
+		if (i < d->norm_len &&
+		    !ends_line(d->norm, d->norm_len, line_start_of(d->norm, i), i, wrapped, in_run,
+		               next_continues)) {
+			in_run = 1;
+			continue;
+		}
+		in_run = 0;
 		while (w < d->n_words && d->word_start[w] < i)
 			w++;
 		if (w > first) {
@@ -221,8 +299,6 @@ static int looks_like_chrome(const char *s, size_t len, uint32_t n_words)
 static int mark_credit(wd_doc *d)
 {
 	size_t first = d->n_lines, last = 0;
-	if (!(d->word_credit = calloc(d->n_words ? d->n_words : 1, 1)))
-		return wd_fail_oom();
 	for (size_t l = 0; l < d->n_lines; l++)
 		if (d->lines[l].kind == LINE_STORY) {
 			if (first == d->n_lines)
@@ -243,12 +319,12 @@ static int mark_credit(wd_doc *d)
 		for (size_t s = 0; s < d->credit.n_spans; s++)
 			if (d->word_start[i] >= d->credit.spans[s].start &&
 			    d->word_start[i] < d->credit.spans[s].end)
-				d->word_credit[i] = 1;
+				d->word_flags[i] |= WORD_CREDIT;
 	for (size_t l = 0; l < d->n_lines; l++) {
 		doc_line *ln = &d->lines[l];
 		uint32_t credit = 0;
 		for (uint32_t w = 0; w < ln->n_words; w++)
-			credit += d->word_credit[ln->first_word + w];
+			credit += (d->word_flags[ln->first_word + w] & WORD_CREDIT) != 0;
 		if (credit == ln->n_words)
 			ln->kind = LINE_CREDIT;
 	}
@@ -266,13 +342,59 @@ static void guess_chrome(wd_doc *d)
 	}
 }
 
-int doc_parse(wd_doc *d, const char *text, size_t len)
+/*
+ * For each line of text (split where normalization makes line breaks: LF,
+ * CRLF, CR, FF, NEL, LS, PS), whether it could continue the line before:
+ * it does not start with a capital letter. Normalization folds case, so
+ * this is read from the text before it. *flags is malloc'd.
+ */
+static int continuation_flags(uint8_t **flags, size_t *n, const char *s, size_t len)
+{
+	size_t cap = 64, count = 0, i = 0;
+	int at_start = 1;
+	uint8_t *f = malloc(cap);
+	if (!f)
+		return wd_fail_oom();
+	f[count++] = 1;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                         (utf8proc_ssize_t)(len - i), &cp);
+		if (step <= 0)
+			step = 1, cp = 0;
+		i += (size_t)step;
+		int brk = cp == '\n' || cp == '\f' || cp == 0x85 || cp == 0x2028 || cp == 0x2029 ||
+		          (cp == '\r' && !(i < len && s[i] == '\n'));
+		if (brk) {
+			if (count == cap) {
+				uint8_t *g = realloc(f, cap *= 2);
+				if (!g) {
+					free(f);
+					return wd_fail_oom();
+				}
+				f = g;
+			}
+			f[count++] = 1;
+			at_start = 1;
+		} else if (at_start && cp != ' ' && cp != '\t' && cp != '\r') {
+			utf8proc_category_t c = utf8proc_category(cp);
+			f[count - 1] = c != UTF8PROC_CATEGORY_LU && c != UTF8PROC_CATEGORY_LT;
+			at_start = 0;
+		}
+	}
+	*flags = f;
+	*n = count;
+	return WD_OK;
+}
+
+/* Normalizes text (HTML leftovers first) into a malloc'd string; with
+ * flags, also says which lines could continue a wrapped one. */
+static int clean_and_normalize(char **out, size_t *out_len, const char *text, size_t len,
+                               uint8_t **flags, size_t *n_flags)
 {
 	char *clean = NULL;
 	size_t clean_len, bad;
 	int err;
-
-	memset(d, 0, sizeof *d);
 	if (!wd_utf8_valid(text, len, &bad))
 		return wd_fail(WD_EINPUT, "invalid UTF-8 at byte %zu", bad);
 	if (wd_html_present(text, len)) {
@@ -281,15 +403,50 @@ int doc_parse(wd_doc *d, const char *text, size_t len)
 		text = clean;
 		len = clean_len;
 	}
-	err = wd_normalize(&d->norm, &d->norm_len, text, len);
+	err = wd_normalize(out, out_len, text, len);
+	if (err == WD_OK && flags)
+		err = continuation_flags(flags, n_flags, text, len);
 	free(clean);
-	if (err < 0)
-		return err;
+	return err;
+}
+
+int doc_parse(wd_doc *d, const char *title, const char *text, size_t len)
+{
+	char *norm_title = NULL, *norm_text = NULL;
+	size_t title_len = 0, text_len = 0;
+	int err;
+
+	memset(d, 0, sizeof *d);
+	if (title && title[0] &&
+	    (err = clean_and_normalize(&norm_title, &title_len, title, strlen(title), NULL,
+	                               NULL)) < 0)
+		return wd_fail_prefix(err, "title: ");
+	if ((err = clean_and_normalize(&norm_text, &text_len, text, len, &d->line_cont,
+	                               &d->n_line_cont)) < 0)
+		goto done;
+	/* the title, then a blank line (a paragraph break even in hard-wrapped
+	 * text), then the text */
+	d->norm_len = title_len + 2 + text_len;
+	if (!(d->norm = malloc(d->norm_len + 1))) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < title_len; i++) /* a title is one line */
+		d->norm[i] = norm_title[i] == '\n' ? ' ' : norm_title[i];
+	d->norm[title_len] = '\n';
+	d->norm[title_len + 1] = '\n';
+	memcpy(d->norm + title_len + 2, norm_text, text_len + 1);
 	if ((err = wd_tokenize_each(d->norm, d->norm_len, push_word, d)) < 0 ||
 	    (err = split_lines(d)) < 0)
-		return err;
+		goto done;
+	if (title_len && d->n_lines && d->lines[0].start < title_len)
+		d->lines[0].kind = LINE_TITLE;
 	guess_chrome(d);
-	return mark_credit(d);
+	err = mark_credit(d);
+done:
+	free(norm_title);
+	free(norm_text);
+	return err;
 }
 
 void doc_mark_learned(wd_doc *d, int (*is_learned)(uint64_t line, void *ctx), void *ctx)
@@ -299,10 +456,11 @@ void doc_mark_learned(wd_doc *d, int (*is_learned)(uint64_t line, void *ctx), vo
 			d->lines[l].kind = LINE_CHROME_LEARNED;
 }
 
-/* Is line kind left out at keep level `level`? */
+/* Is line kind left out at keep level `level`? (titles: see doc_shingle) */
 static int left_out(uint8_t kind, int level)
 {
 	switch (kind) {
+	case LINE_TITLE: return 1;
 	case LINE_CHROME_GUESSED: return level < 1;
 	case LINE_CHROME_LEARNED: return level < 2;
 	case LINE_CREDIT: return level < 3;
@@ -310,39 +468,97 @@ static int left_out(uint8_t kind, int level)
 	}
 }
 
-/* Copies the words kept at `level` into out; returns how many. */
-static size_t kept_words(const wd_doc *d, int level, uint64_t *out)
+/* Is word w kept at `level`? */
+static int word_kept(const wd_doc *d, size_t line, uint32_t w, int level)
+{
+	return !left_out(d->lines[line].kind, level) &&
+	       (level >= 3 || !(d->word_flags[w] & WORD_CREDIT));
+}
+
+/* Copies the words kept at `level` into out (and, if flags is not NULL,
+ * their flags); returns how many. */
+static size_t kept_words(const wd_doc *d, int level, uint64_t *out, uint8_t *flags)
 {
 	size_t n = 0;
-	for (size_t l = 0; l < d->n_lines; l++) {
-		const doc_line *ln = &d->lines[l];
-		if (left_out(ln->kind, level))
-			continue;
-		for (uint32_t w = ln->first_word; w < ln->first_word + ln->n_words; w++)
-			if (level >= 3 || !d->word_credit[w])
+	for (size_t l = 0; l < d->n_lines; l++)
+		for (uint32_t w = d->lines[l].first_word; w < d->lines[l].first_word + d->lines[l].n_words; w++)
+			if (word_kept(d, l, w, level)) {
+				if (flags)
+					flags[n] = d->word_flags[w];
 				out[n++] = d->words[w];
-	}
+			}
 	return n;
+}
+
+/* The shingles (of width words, in order) that contain a figure, with
+ * and without their figures. */
+static int collect_figures(wd_doc *d, const uint64_t *kept, const uint8_t *flags, size_t n,
+                           size_t width, uint64_t seed)
+{
+	static const uint64_t FIGURE = 0x46494755524521ULL; /* any figure */
+	uint64_t masked[64];
+	size_t count = 0, cap = d->n_order ? d->n_order : 1;
+	free(d->figures);
+	free(d->masked);
+	free(d->templ);
+	d->figures = malloc(cap * sizeof *d->figures);
+	d->masked = malloc(cap * sizeof *d->masked);
+	d->templ = malloc(cap * sizeof *d->templ);
+	if (!d->figures || !d->masked || !d->templ)
+		return wd_fail_oom();
+	for (size_t i = 0; i < d->n_order && i + width <= n; i++) {
+		int fig = 0;
+		for (size_t j = 0; j < width; j++) {
+			fig |= flags[i + j] & WORD_NUMBER;
+			masked[j] = flags[i + j] & WORD_NUMBER ? FIGURE : kept[i + j];
+		}
+		if (!fig)
+			continue;
+		d->figures[count] = d->order[i];
+		d->masked[count] = d->templ[count] = wd_shingle_hash(masked, width, seed);
+		count++;
+	}
+	d->n_figures = count;
+	return wd_shingle_set_inplace(d->templ, count, &d->n_templ);
 }
 
 int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 {
 	uint64_t *kept;
+	uint8_t *flags;
 	size_t n = 0;
 	int level, err;
-	if (d->n_words == 0)
+	size_t title_words = d->n_lines && d->lines[0].kind == LINE_TITLE ? d->lines[0].n_words : 0;
+	if (d->n_words == title_words)
 		return wd_fail(WD_EINPUT, "text has no words to match on");
-	if (!(kept = malloc(d->n_words * sizeof *kept)))
+	kept = malloc(d->n_words * sizeof *kept);
+	flags = malloc(d->n_words);
+	if (!kept || !flags) {
+		free(kept);
+		free(flags);
 		return wd_fail_oom();
+	}
 	for (level = 0; level <= 3; level++) {
-		n = kept_words(d, level, kept);
-		if (n >= MIN_KEPT_WORDS || n == d->n_words)
+		n = kept_words(d, level, kept, NULL);
+		if (n >= MIN_KEPT_WORDS || n == d->n_words - title_words)
 			break;
 	}
 	if (level > 3) /* short text: the first level with any words */
-		for (level = 0; level <= 3 && (n = kept_words(d, level, kept)) == 0; level++)
+		for (level = 0; level < 3 && kept_words(d, level, kept, NULL) == 0; level++)
 			;
+	n = kept_words(d, level, kept, flags);
 	d->keep_level = level;
+	/* A very short story (a templated dividend notice) names its company
+	 * only in the headline: then the headline counts, first. */
+	if (n < SHORT_STORY_WORDS && d->n_lines && d->lines[0].kind == LINE_TITLE) {
+		const doc_line *t = &d->lines[0];
+		memmove(kept + t->n_words, kept, n * sizeof *kept);
+		memcpy(kept, d->words + t->first_word, t->n_words * sizeof *kept);
+		memmove(flags + t->n_words, flags, n);
+		memcpy(flags, d->word_flags + t->first_word, t->n_words);
+		n += t->n_words;
+		d->title_kept = 1;
+	}
 	d->kept_words = n;
 
 	free(d->set);
@@ -356,9 +572,11 @@ int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 	}
 	for (size_t i = 0; i < d->n_order; i++)
 		d->order[i] = wd_shingle_hash(kept + i, width, seed);
-	err = wd_shingle_set(&d->set, &d->n_set, d->order, d->n_order);
+	if ((err = wd_shingle_set(&d->set, &d->n_set, d->order, d->n_order)) == WD_OK)
+		err = collect_figures(d, kept, flags, n, width, seed);
 done:
 	free(kept);
+	free(flags);
 	return err;
 }
 
@@ -367,7 +585,11 @@ void doc_free(wd_doc *d)
 	free(d->norm);
 	free(d->words);
 	free(d->word_start);
-	free(d->word_credit);
+	free(d->word_flags);
+	free(d->line_cont);
+	free(d->figures);
+	free(d->masked);
+	free(d->templ);
 	free(d->lines);
 	free(d->set);
 	free(d->order);

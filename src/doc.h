@@ -14,8 +14,11 @@ enum line_kind {
 	LINE_STORY = 0,
 	LINE_CHROME_GUESSED, /* looks like chrome: menu, price, share button... */
 	LINE_CHROME_LEARNED, /* recurs across different stories of its outlet */
-	LINE_CREDIT          /* only an agency credit or dateline */
+	LINE_CREDIT,         /* only an agency credit or dateline */
+	LINE_TITLE           /* the headline: counts only for very short texts */
 };
+
+enum { WORD_CREDIT = 1, WORD_NUMBER = 2 }; /* in the credit; a figure */
 
 typedef struct doc_line {
 	uint64_t hash;       /* of its words: the line's identity across articles */
@@ -30,26 +33,37 @@ typedef struct wd_doc {
 	size_t norm_len;
 	uint64_t *words;        /* word hashes, in text order */
 	uint32_t *word_start;   /* byte offset of each word in norm */
-	uint8_t *word_credit;   /* 1 for words inside the credit/dateline */
+	uint8_t *word_flags;    /* WORD_* of each word */
 	size_t n_words, cap_words;
 	doc_line *lines;
 	size_t n_lines, cap_lines;
+	uint8_t *line_cont;     /* per text line: could continue a wrapped one */
+	size_t n_line_cont;
 	wd_credit_info credit;
 	/* from doc_shingle: */
 	uint64_t *set;          /* kept shingles, sorted, distinct */
 	size_t n_set;
 	uint64_t *order;        /* every kept shingle, in text order */
 	size_t n_order;
+	/* Shingles with a figure in them: as they are, and with every figure
+	 * masked (the template around the figures). figures[i] and
+	 * masked[i] are the same shingle; template is the sorted set of
+	 * masked. */
+	uint64_t *figures, *masked, *templ;
+	size_t n_figures, n_templ;
 	size_t kept_words;
 	int keep_level;         /* 0: all left-outs out ... 3: nothing left out */
+	int title_kept;         /* the title's words are matched on */
 } wd_doc;
 
 /*
- * Parses text: HTML leftovers, normalization, words and lines, the credit,
- * and lines that look like chrome. WD_EINPUT for invalid UTF-8. Free with
- * doc_free (also after a failure).
+ * Parses an article: HTML leftovers, normalization, words and lines, the
+ * credit, and lines that look like chrome. The title (may be NULL) becomes
+ * the first line, matched on only when the story text is very short (a
+ * templated item names its company only there). WD_EINPUT for invalid
+ * UTF-8. Free with doc_free (also after a failure).
  */
-int doc_parse(wd_doc *doc, const char *text, size_t len);
+int doc_parse(wd_doc *doc, const char *title, const char *text, size_t len);
 
 /* Marks the lines for which is_learned(line hash, ctx) says 1 as chrome. */
 void doc_mark_learned(wd_doc *doc, int (*is_learned)(uint64_t line, void *ctx),

@@ -2,7 +2,7 @@
  * doc_cache.h - analysed stored articles kept in memory, so that an
  * article that is a candidate again and again (copies of one story arrive
  * together) is not parsed again each time. Only what verification reads
- * is kept: the shingle set and order.
+ * is kept: the shingle set and order, and the figures.
  */
 #ifndef WD_DOC_CACHE_H
 #define WD_DOC_CACHE_H
@@ -14,7 +14,7 @@ enum { DOC_CACHE_SLOTS = 4096 }; /* a power of two */
 typedef struct doc_cache_entry {
 	int64_t seq;         /* 0: empty */
 	uint64_t source_key; /* to drop an outlet's entries when its chrome changes */
-	wd_doc doc;          /* set and order only */
+	wd_doc doc;          /* set, order and numbers only */
 } doc_cache_entry;
 
 typedef struct doc_cache {

@@ -176,11 +176,10 @@ static int is_learned(uint64_t line, void *ctx)
 	return chrome_is_learned(lc->model, lc->source_key, line);
 }
 
-int index_analyze(wd_doc *doc, wd_index *ix, const char *text, size_t len,
-                  const char *source)
+int index_analyze(wd_doc *doc, wd_index *ix, const wd_article *a)
 {
-	learned_ctx lc = {&ix->chrome, chrome_source_key(source)};
-	int err = doc_parse(doc, text, len);
+	learned_ctx lc = {&ix->chrome, chrome_source_key(a->source)};
+	int err = doc_parse(doc, a->title, a->text, a->text_len);
 	if (err == WD_OK) {
 		doc_mark_learned(doc, is_learned, &lc);
 		err = doc_shingle(doc, ix->params.shingle_words, ix->params.seed);
@@ -191,18 +190,18 @@ int index_analyze(wd_doc *doc, wd_index *ix, const char *text, size_t len,
 /* index_analyze_stored, also saying the article's outlet key. */
 static int analyze_stored(wd_doc *doc, uint64_t *source_key, wd_index *ix, int64_t seq)
 {
-	char *text, *source;
-	size_t len;
-	int err = store_load_text(&ix->store, seq, &text, &len, &source);
+	stored_text t;
+	int err = store_load_text(&ix->store, seq, &t);
 	memset(doc, 0, sizeof *doc);
 	if (err == WD_OK) {
-		*source_key = chrome_source_key(source);
-		err = index_analyze(doc, ix, text, len, source);
+		wd_article a = {.text = t.text, .text_len = t.len, .source = t.source,
+		                .title = t.title};
+		*source_key = chrome_source_key(t.source);
+		err = index_analyze(doc, ix, &a);
 	}
 	if (err < 0)
 		err = wd_fail_prefix(err, "stored article #%lld: ", (long long)seq);
-	free(text);
-	free(source);
+	stored_text_free(&t);
 	return err;
 }
 
@@ -350,7 +349,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		*res = (wd_add_result){WD_ADD_UNCHANGED, seq, 0};
 		return WD_OK;
 	}
-	if ((err = index_analyze(&doc, ix, a->text, a->text_len, a->source)) < 0) {
+	if ((err = index_analyze(&doc, ix, a)) < 0) {
 		err = wd_fail_prefix(err, "article '%s': ", a->id);
 		goto done;
 	}
@@ -376,7 +375,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		if ((err = resign_outlet(ix, a->source, &newly, seq)) < 0)
 			goto done;
 		doc_free(&doc);
-		if ((err = index_analyze(&doc, ix, a->text, a->text_len, a->source)) < 0)
+		if ((err = index_analyze(&doc, ix, a)) < 0)
 			goto done;
 		sign_doc(ix->sig, ix, &doc);
 		if ((err = store_update_sig(&ix->store, seq, doc.n_set, ix->sig,
@@ -472,7 +471,7 @@ int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *articl
 		return wd_fail_oom();
 	if ((err = check_article(&a)) < 0)
 		goto fail;
-	if ((err = index_analyze(&doc, ix, a.text, a.text_len, a.source)) < 0) {
+	if ((err = index_analyze(&doc, ix, &a)) < 0) {
 		err = wd_fail_prefix(err, "article '%s': ", a.id);
 		goto fail;
 	}

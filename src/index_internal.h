@@ -27,9 +27,9 @@ typedef struct candidate_match {
 	int contained; /* 1: the new article is the smaller, -1: the match is */
 } candidate_match;
 
-/* Analyses text for matching: parse, learned chrome of `source`, shingles. */
-int index_analyze(wd_doc *doc, wd_index *ix, const char *text, size_t len,
-                  const char *source);
+/* Analyses an article for matching: parse, learned chrome of its outlet,
+ * shingles. */
+int index_analyze(wd_doc *doc, wd_index *ix, const wd_article *a);
 
 /* index_analyze of a stored article. */
 int index_analyze_stored(wd_doc *doc, wd_index *ix, int64_t seq);

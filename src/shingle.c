@@ -57,6 +57,12 @@ int wd_shingle(uint64_t **shingles, size_t *n, const uint64_t *words,
 	return WD_OK;
 }
 
+int wd_shingle_set_inplace(uint64_t *v, size_t n, size_t *n_out)
+{
+	*n_out = sort_unique(v, n);
+	return WD_OK;
+}
+
 int wd_shingle_set(uint64_t **set, size_t *n, const uint64_t *order, size_t n_order)
 {
 	uint64_t *out = malloc((n_order ? n_order : 1) * sizeof *out);

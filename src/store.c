@@ -102,7 +102,7 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_LEARNED_ALL] = "SELECT source, line FROM source_lines WHERE chrome = 1",
 	[ST_ARTICLE_LINES] = "SELECT lines FROM articles WHERE seq = ?1",
 	[ST_SOURCE_ARTICLES] = "SELECT seq, lines FROM articles WHERE source = ?1 ORDER BY seq",
-	[ST_LOAD_TEXT] = "SELECT text, source FROM articles WHERE seq = ?1",
+	[ST_LOAD_TEXT] = "SELECT text, source, title FROM articles WHERE seq = ?1",
 	[ST_UPDATE_SIG] = "UPDATE articles SET n_shingles = ?2, signature = ?3 WHERE seq = ?1",
 	[ST_DELETE_BANDS_OF] = "DELETE FROM bands WHERE seq = ?1",
 	[ST_DELETE_MATCHES] = "DELETE FROM matches WHERE a = ?1 OR b = ?1",
@@ -607,22 +607,33 @@ static int column_dup(char **out, sqlite3_stmt *s, int i)
 	return *out ? WD_OK : wd_fail_oom();
 }
 
-int store_load_text(wd_store *st, int64_t seq, char **text, size_t *len, char **source)
+int store_load_text(wd_store *st, int64_t seq, stored_text *out)
 {
 	sqlite3_stmt *s = store_stmt(st, ST_LOAD_TEXT);
 	sqlite3_bind_int64(s, 1, seq);
 	int rc = sqlite3_step(s), err;
-	*text = *source = NULL;
+	memset(out, 0, sizeof *out);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
 		                         : store_fail(st, "reading an article");
 	}
-	*len = (size_t)sqlite3_column_bytes(s, 0);
-	if ((err = column_dup(text, s, 0)) == WD_OK)
-		err = column_dup(source, s, 1);
+	out->len = (size_t)sqlite3_column_bytes(s, 0);
+	if ((err = column_dup(&out->text, s, 0)) == WD_OK &&
+	    (err = column_dup(&out->source, s, 1)) == WD_OK)
+		err = column_dup(&out->title, s, 2);
 	sqlite3_reset(s);
+	if (err < 0)
+		stored_text_free(out);
 	return err;
+}
+
+void stored_text_free(stored_text *t)
+{
+	free(t->text);
+	free(t->source);
+	free(t->title);
+	memset(t, 0, sizeof *t);
 }
 
 int store_credit_of(wd_store *st, int64_t seq, char **agency, char **place)

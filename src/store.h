@@ -118,8 +118,13 @@ int store_article_lines(wd_store *st, int64_t seq, void **blob, size_t *bytes);
 int store_source_each(wd_store *st, const char *source,
                       int (*fn)(int64_t seq, const void *lines, size_t bytes, void *),
                       void *ctx);
-/* An article's text and source (malloc'd; source may be NULL). */
-int store_load_text(wd_store *st, int64_t seq, char **text, size_t *len, char **source);
+/* What analysis needs of a stored article (malloc'd; NULL when absent). */
+typedef struct stored_text {
+	char *text, *source, *title;
+	size_t len;
+} stored_text;
+int store_load_text(wd_store *st, int64_t seq, stored_text *out);
+void stored_text_free(stored_text *t);
 /* An article's credit (malloc'd strings, NULL when none). */
 int store_credit_of(wd_store *st, int64_t seq, char **agency, char **place);
 

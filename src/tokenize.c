@@ -94,8 +94,10 @@ int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
 		}
 		enum char_class cls = cp < 0 ? OTHER : classify(cp);
 
-		/* "1.2" and "900,000" stay one word: numbers must count. */
-		if (cls == OTHER && in_word && prev == DIGIT && (cp == '.' || cp == ',')) {
+		/* "1.2", "900,000", "6-3/16", "3-1" and "8:33" stay one word:
+		 * figures must count whole. */
+		if (cls == OTHER && in_word && prev == DIGIT &&
+		    (cp == '.' || cp == ',' || cp == '/' || cp == '-' || cp == ':')) {
 			utf8proc_int32_t after;
 			size_t j = i + (size_t)step;
 			if (j < len && next_cp(s, len, j, &after) > 0 && classify(after) == DIGIT) {

@@ -9,6 +9,18 @@
 #include <string.h>
 
 static const double COMPARABLE_SIZE = 0.5; /* smaller / larger */
+enum { MIN_SHARED = 8 }; /* shingles in common for a match of longer texts */
+/* Figures must agree: a templated item (earnings, dividends, market
+ * operations, results) repeats its wording with other numbers. Each
+ * shingle of the smaller text with a figure in it either is in the other
+ * text (the figure agrees), or its template (figures masked) is there with
+ * another figure (it disagrees), or neither (no evidence). More
+ * disagreements than agreements make the pair different stories. */
+enum { MIN_DISAGREE = 2 };
+/* A very short text (a brief, a notice) is a copy only when nearly all of
+ * it is there: its template alone would otherwise pass. */
+enum { SHORT_SET = 40 };
+static const double SHORT_CONTAINMENT = 0.8;
 /* A text more than five times longer than the one it contains is a
  * compilation ("The Latest") or a longer story quoting it, not a copy. */
 static const double MIN_SIZE_RATIO = 0.2;
@@ -35,6 +47,24 @@ static uint64_t count_shared(const uint64_t *a, size_t na, const uint64_t *b, si
 			shared++, i++, j++;
 	}
 	return shared;
+}
+
+static int contains_u64(const uint64_t *set, size_t n, uint64_t x)
+{
+	return bsearch(&x, set, n, sizeof *set, cmp_u64) != NULL;
+}
+
+/* Do the figures of a (where b has the same wording) mostly differ? */
+static int figures_disagree(const wd_doc *a, const wd_doc *b)
+{
+	size_t agree = 0, disagree = 0;
+	for (size_t i = 0; i < a->n_figures; i++) {
+		if (contains_u64(b->set, b->n_set, a->figures[i]))
+			agree++;
+		else if (contains_u64(b->templ, b->n_templ, a->masked[i]))
+			disagree++;
+	}
+	return disagree >= MIN_DISAGREE && disagree > agree;
 }
 
 /*
@@ -66,6 +96,14 @@ void verify_docs(verdict *v, const wd_doc *a, const wd_doc *b, double threshold)
 	v->jaccard = (double)v->shared / (double)(na + nb - v->shared);
 	v->containment = (double)v->shared / (double)shorter->n_set;
 	v->contained = na < nb ? 1 : nb < na ? -1 : 0;
+	/* a handful of shingles in common is a phrase, not a copy: short
+	 * texts must be shared whole */
+	if (v->shared < MIN_SHARED && v->shared < shorter->n_set)
+		return;
+	if (figures_disagree(shorter, longer))
+		return;
+	if (shorter->n_set < SHORT_SET && threshold < SHORT_CONTAINMENT)
+		threshold = SHORT_CONTAINMENT;
 	if (v->jaccard >= threshold) {
 		v->match = 1;
 		return;

@@ -14,7 +14,7 @@
 
 static void parse(wd_doc *d, const char *text)
 {
-	assert_int_equal(doc_parse(d, text, strlen(text)), WD_OK);
+	assert_int_equal(doc_parse(d, NULL, text, strlen(text)), WD_OK);
 }
 
 /* The kind of the line whose text starts with `prefix` (normalized). */
@@ -105,12 +105,44 @@ static void test_fallback_keeps_short_articles(void **state)
 	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
 	assert_int_equal(d.keep_level, 1);
 	assert_int_equal(d.kept_words, d.n_words);
+	assert_false(d.title_kept); /* no title given */
 	assert_true(d.n_set > 0);
 	doc_free(&d);
 
 	parse(&d, "...!!!");
 	assert_int_equal(doc_shingle(&d, 5, 1), WD_EINPUT);
 	doc_free(&d);
+}
+
+static void test_title_counts_for_short_texts(void **state)
+{
+	(void)state;
+	wd_doc a, b, c;
+	/* two templated notices, same figures, different companies: told
+	 * apart by their headlines only */
+	const char *body = "Qtly div 25 cts vs 25 cts prior\nPay April 30\nRecord April 16\nReuter\n";
+	assert_int_equal(doc_parse(&a, "KNUTSON MORTGAGE SETS QUARTERLY", body, strlen(body)), WD_OK);
+	assert_int_equal(doc_parse(&b, "STANLEY WORKS SETS QUARTERLY", body, strlen(body)), WD_OK);
+	assert_int_equal(doc_shingle(&a, 5, 1), WD_OK);
+	assert_int_equal(doc_shingle(&b, 5, 1), WD_OK);
+	assert_true(a.title_kept && b.title_kept);
+	assert_false(a.n_set == b.n_set && memcmp(a.set, b.set, a.n_set * 8) == 0);
+	doc_free(&a);
+	doc_free(&b);
+
+	/* a real story: its headline (which outlets rewrite) does not count */
+	char *story = gen_story(3, 120);
+	assert_int_equal(doc_parse(&c, "Some headline", story, strlen(story)), WD_OK);
+	assert_int_equal(doc_shingle(&c, 5, 1), WD_OK);
+	assert_false(c.title_kept);
+	assert_int_equal(c.kept_words, 120);
+	doc_free(&c);
+	free(story);
+
+	/* a title alone is not an article */
+	assert_int_equal(doc_parse(&c, "Headline only", "", 0), WD_OK);
+	assert_int_equal(doc_shingle(&c, 5, 1), WD_EINPUT);
+	doc_free(&c);
 }
 
 static void test_html_leftovers(void **state)
@@ -136,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_credit_words_left_out),
 		cmocka_unit_test(test_hard_wrapped_paragraphs),
 		cmocka_unit_test(test_fallback_keeps_short_articles),
+		cmocka_unit_test(test_title_counts_for_short_texts),
 		cmocka_unit_test(test_html_leftovers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
