@@ -15,6 +15,7 @@
 enum {
 	MIN_KEPT_WORDS = 15,   /* below this, left-out lines come back */
 	SHORT_STORY_WORDS = 40, /* below this, the title counts too */
+	PARTICLE_SCRIPT_SHORTER = 2, /* shingles this much shorter in those scripts */
 	WRAP_MIN_LINES = 5,    /* hard-wrap detection needs this many lines */
 	WRAP_MIN_COLUMNS = 55, /* a wrapped line is about this long */
 	WRAP_MAX_COLUMNS = 100
@@ -29,6 +30,24 @@ static int starts_with_digit(const char *word, size_t len)
 	return (unsigned char)word[0] >= 0x80 &&
 	       utf8proc_iterate((const utf8proc_uint8_t *)word, (utf8proc_ssize_t)len, &cp) > 0 &&
 	       utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+/*
+ * Is the word in a script whose languages write case endings, particles
+ * and postpositions as words of their own (Arabic script: Urdu, Persian,
+ * Arabic; the Indic scripts: Hindi, Bengali...)? Their text has about
+ * twice the words of English for the same content, so shingles there are
+ * shorter (see doc_shingle).
+ */
+static int in_particle_script(const char *word, size_t len)
+{
+	utf8proc_int32_t cp;
+	if ((unsigned char)word[0] < 0x80 ||
+	    utf8proc_iterate((const utf8proc_uint8_t *)word, (utf8proc_ssize_t)len, &cp) <= 0)
+		return 0;
+	return (cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+	       (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF) ||
+	       (cp >= 0x0900 && cp <= 0x0DFF); /* Devanagari .. Sinhala */
 }
 
 static int push_word(const char *word, size_t len, size_t offset, void *ctx)
@@ -52,6 +71,7 @@ static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 	d->words[d->n_words] = wd_word_hash(word, len);
 	d->word_start[d->n_words] = (uint32_t)offset;
 	d->word_flags[d->n_words] = starts_with_digit(word, len) ? WORD_NUMBER : 0;
+	d->n_particle_script_words += in_particle_script(word, len);
 	d->n_words++;
 	return WD_OK;
 }
@@ -524,6 +544,8 @@ static int collect_figures(wd_doc *d, const uint64_t *kept, const uint8_t *flags
 
 int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 {
+	if (k > PARTICLE_SCRIPT_SHORTER + 1 && 2 * d->n_particle_script_words > d->n_words)
+		k -= PARTICLE_SCRIPT_SHORTER;
 	uint64_t *kept;
 	uint8_t *flags;
 	size_t n = 0;

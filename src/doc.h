@@ -35,6 +35,7 @@ typedef struct wd_doc {
 	uint32_t *word_start;   /* byte offset of each word in norm */
 	uint8_t *word_flags;    /* WORD_* of each word */
 	size_t n_words, cap_words;
+	size_t n_particle_script_words; /* Arabic script, Indic scripts */
 	doc_line *lines;
 	size_t n_lines, cap_lines;
 	uint8_t *line_cont;     /* per text line: could continue a wrapped one */
@@ -70,7 +71,9 @@ void doc_mark_learned(wd_doc *doc, int (*is_learned)(uint64_t line, void *ctx),
                       void *ctx);
 
 /*
- * Shingles the kept words (k per shingle). When leaving out credit and
+ * Shingles the kept words (k per shingle; k - 2 in a text mostly written
+ * in Arabic or an Indic script, whose languages spend more words on the
+ * same content). When leaving out credit and
  * chrome would leave too little text, the left-out lines come back in
  * stages (guessed chrome first), so a short or all-chrome article is still
  * compared on what it has. WD_EINPUT when there is no word at all.

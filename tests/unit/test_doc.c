@@ -145,6 +145,21 @@ static void test_title_counts_for_short_texts(void **state)
 	doc_free(&c);
 }
 
+static void test_shorter_shingles_in_particle_scripts(void **state)
+{
+	(void)state;
+	wd_doc d;
+	/* Urdu writes postpositions as words: 3-word shingles for k = 5 */
+	parse(&d, "\xD9\xBE\xD8\xA7\xDA\xA9\xD8\xB3\xD8\xAA\xD8\xA7\xD9\x86 "
+	          "\xDA\xA9\xD8\xB1\xDA\xA9\xD9\xB9 \xD9\xB9\xDB\x8C\xD9\x85 "
+	          "\xDA\xA9\xDB\x92 \xD8\xB3\xD9\xB9\xD8\xA7\xD8\xB1 "
+	          "\xD8\xA8\xD9\x84\xDB\x92 \xD8\xA8\xD8\xA7\xD8\xB2\xDB\x94");
+	assert_int_equal(d.n_words, 7);
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_int_equal(d.n_order, 7 - 3 + 1);
+	doc_free(&d);
+}
+
 static void test_html_leftovers(void **state)
 {
 	(void)state;
@@ -169,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_hard_wrapped_paragraphs),
 		cmocka_unit_test(test_fallback_keeps_short_articles),
 		cmocka_unit_test(test_title_counts_for_short_texts),
+		cmocka_unit_test(test_shorter_shingles_in_particle_scripts),
 		cmocka_unit_test(test_html_leftovers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
