@@ -294,10 +294,12 @@ int wd_utf8_valid(const char *text, size_t len, size_t *bad_offset);
 
 /*
  * Splits normalized text into words: maximal runs of letters, marks and
- * digits (a '.' or ',' between two digits stays inside the number); in
+ * digits (a '.', ',', '/', '-' or ':' between two digits stays inside the
+ * figure: "1.2", "900,000", "6-3/16", "8:33"); in
  * scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao,
  * Khmer, Myanmar) every letter is its own word. Writes each word's XXH3
- * hash to hashes (malloc'd; free()). *n may be 0.
+ * hash to hashes (malloc'd; free()), British spellings folded to American
+ * ones first ("colour" hashes as "color"). *n may be 0.
  */
 int wd_tokenize(uint64_t **hashes, size_t *n, const char *normalized, size_t len);
 
