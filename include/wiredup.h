@@ -94,6 +94,10 @@ void wd_lsh_optimal_bands(uint32_t *bands, uint32_t *rows, uint32_t num_perm,
  * published is ISO 8601 (e.g. 2018-07-15T07:54:28-04:00); anything the
  * library cannot parse is kept as given and treated as "time unknown".
  */
+/* Longer ids are rejected (WD_EINPUT): an id names an article, and a
+ * megabyte "id" is a broken record. */
+#define WD_MAX_ID_BYTES 1024
+
 typedef struct wd_article {
 	const char *id;
 	const char *text;
@@ -122,6 +126,12 @@ int wd_index_open_existing(wd_index **out, const char *path);
 
 /* Closes the index, committing a batch that is still open. NULL is a no-op. */
 int wd_index_close(wd_index *index);
+
+/*
+ * How long a write waits for another writer of the same index file before
+ * failing with WD_EBUSY (default 5000 ms).
+ */
+int wd_index_set_busy_timeout(wd_index *index, int milliseconds);
 
 /* The parameters the index runs with (all fields set). */
 void wd_index_params(wd_params *out, const wd_index *index);
@@ -265,6 +275,12 @@ int wd_reader_open_dir(wd_reader **out, const char *dir);
  * or WD_EIO/WD_ENOMEM when reading cannot go on.
  */
 int wd_reader_next(wd_article *article, wd_reader *reader);
+
+/* Records larger than this are rejected (WD_EINPUT), by default. */
+#define WD_DEFAULT_MAX_BYTES ((size_t)16 << 20)
+
+/* Sets the largest record (JSON line or text file) accepted, in bytes. */
+void wd_reader_set_max_bytes(wd_reader *reader, size_t max_bytes);
 
 /* Where the last record came from: the file name and its line (0 for a
  * whole-file record). */

@@ -119,6 +119,14 @@ int wd_index_close(wd_index *ix)
 	return err;
 }
 
+int wd_index_set_busy_timeout(wd_index *ix, int ms)
+{
+	if (ms < 0)
+		return wd_fail(WD_EINVAL, "busy timeout must not be negative");
+	sqlite3_busy_timeout(ix->store.db, ms);
+	return WD_OK;
+}
+
 void wd_index_params(wd_params *out, const wd_index *ix)
 {
 	*out = ix->params;
@@ -400,6 +408,9 @@ static int check_article(wd_article *a)
 {
 	if (!a->id || !a->id[0])
 		return wd_fail(WD_EINPUT, "article has no id");
+	if (strlen(a->id) > WD_MAX_ID_BYTES)
+		return wd_fail(WD_EINPUT, "id of %zu bytes is longer than %d", strlen(a->id),
+		               WD_MAX_ID_BYTES);
 	if (!a->text)
 		return wd_fail(WD_EINPUT, "article '%s' has no text", a->id);
 	if (a->text_len == 0)

@@ -24,6 +24,7 @@ struct wd_reader {
 	size_t n_paths, cap_paths, next_path;
 	char *file_buf;  /* contents of the current file */
 	char *file_path; /* its full path, for messages */
+	size_t max_bytes; /* larger records are rejected */
 };
 
 static wd_reader *reader_new(const char *name)
@@ -33,6 +34,8 @@ static wd_reader *reader_new(const char *name)
 		free(r);
 		r = NULL;
 	}
+	if (r)
+		r->max_bytes = WD_DEFAULT_MAX_BYTES;
 	return r;
 }
 
@@ -95,6 +98,9 @@ static int parse_line(wd_article *a, wd_reader *r, char *line, size_t len)
 	json_t *text;
 
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj && strstr(jerr.text, "JSON_ALLOW_NUL"))
+		return record_fail(r, "a string holds a NUL character (\\u0000) (column %d)",
+		                   jerr.column);
 	if (!obj)
 		return record_fail(r, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
 	r->current = obj;
@@ -158,6 +164,9 @@ static int next_jsonl(wd_article *a, wd_reader *r)
 			blank++;
 		if (blank == len)
 			continue; /* blank lines hold no article */
+		if (len > r->max_bytes)
+			return record_fail(r, "record of %zu bytes is over the limit of %zu "
+			                      "(--max-bytes)", len, r->max_bytes);
 		return parse_line(a, r, s, len);
 	}
 }
@@ -256,8 +265,12 @@ int wd_reader_open_dir(wd_reader **out, const char *dir)
 }
 
 /* Reads a whole file into a malloc'd, NUL-terminated buffer. */
-static int read_file(char **buf, size_t *len, const char *path)
+static int read_file(char **buf, size_t *len, const char *path, size_t max_bytes)
 {
+	struct stat sb;
+	if (stat(path, &sb) == 0 && (size_t)sb.st_size > max_bytes)
+		return wd_fail(WD_EINPUT, "%s: file of %lld bytes is over the limit of %zu "
+		               "(--max-bytes)", path, (long long)sb.st_size, max_bytes);
 	FILE *fp = fopen(path, "rb");
 	size_t cap = 65536, n = 0, got;
 	char *b;
@@ -305,7 +318,7 @@ static int next_file(wd_article *a, wd_reader *r)
 	r->file_buf = NULL;
 	if (!(r->file_path = full = join_path(r->name, rel)))
 		return wd_fail_oom();
-	if ((err = read_file(&r->file_buf, &len, full)) < 0)
+	if ((err = read_file(&r->file_buf, &len, full, r->max_bytes)) < 0)
 		return err;
 	memset(a, 0, sizeof *a);
 	a->id = rel;
@@ -321,6 +334,11 @@ int wd_reader_next(wd_article *a, wd_reader *r)
 	json_decref(r->current);
 	r->current = NULL;
 	return r->fp ? next_jsonl(a, r) : next_file(a, r);
+}
+
+void wd_reader_set_max_bytes(wd_reader *r, size_t max_bytes)
+{
+	r->max_bytes = max_bytes;
 }
 
 const char *wd_reader_name(const wd_reader *r)

@@ -29,6 +29,9 @@ typedef struct options {
 	size_t min_size;
 	size_t max_matches;
 	size_t batch_size;
+	size_t max_bytes;
+	size_t busy_timeout;
+	int verbose;
 	char **files;
 	int n_files;
 } options;
@@ -60,7 +63,8 @@ static const char *const INPUT_HELP =
 	"Input: JSON Lines files (one article per line: \"id\" and \"text\" required;\n"
 	"\"title\", \"source\", \"published\" (ISO 8601), \"url\" optional), '-' or none\n"
 	"for standard input; or --text-dir DIR, one article per file (id = path\n"
-	"relative to DIR). A bad record is reported as FILE:LINE: reason and\n"
+	"relative to DIR). --max-bytes N rejects larger records (16 MiB).\n"
+	"A bad record is reported as FILE:LINE: reason and\n"
 	"skipped. An id seen again with the same content is kept once; with\n"
 	"different content it is rejected.\n";
 
@@ -161,6 +165,7 @@ static int for_each_article(options *o, article_fn fn, void *ctx, input_stats *s
 			fprintf(stderr, "wiredup: %s\n", wd_last_error());
 			return err;
 		}
+		wd_reader_set_max_bytes(r, o->max_bytes);
 		err = read_source(r, fn, ctx, st);
 		wd_reader_close(r);
 	}
@@ -170,6 +175,7 @@ static int for_each_article(options *o, article_fn fn, void *ctx, input_stats *s
 			fprintf(stderr, "wiredup: %s\n", wd_last_error());
 			return err;
 		}
+		wd_reader_set_max_bytes(r, o->max_bytes);
 		err = read_source(r, fn, ctx, st);
 		wd_reader_close(r);
 	}
@@ -183,6 +189,8 @@ static wd_index *open_index(const options *o, int create)
 	wd_index *ix;
 	int err = create ? wd_index_open(&ix, o->db, &o->params)
 	                 : wd_index_open_existing(&ix, o->db);
+	if (err == WD_OK)
+		err = wd_index_set_busy_timeout(ix, (int)o->busy_timeout);
 	if (err < 0) {
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 		return NULL;
@@ -194,12 +202,28 @@ static wd_index *open_index(const options *o, int create)
 
 typedef struct ingest {
 	wd_index *ix;
-	size_t batch_size, in_batch;
+	int verbose;
+	size_t batch_size, in_batch, committed;
 	size_t added, unchanged;
 	int64_t *seqs; /* ingest numbers of the accepted articles, input order */
 	size_t n_seqs, cap_seqs;
 	int keep_seqs;
 } ingest;
+
+/* Counts (and with --verbose reports) the articles of a committed batch:
+ * everything read up to the reader's position is then durable. */
+static void log_commit(ingest *in, const wd_reader *r)
+{
+	in->committed += in->in_batch;
+	in->in_batch = 0;
+	if (!in->verbose)
+		return;
+	if (r)
+		fprintf(stderr, "wiredup: committed %zu articles, through %s:%zu\n",
+		        in->committed, wd_reader_name(r), wd_reader_line(r));
+	else
+		fprintf(stderr, "wiredup: committed %zu articles, all input\n", in->committed);
+}
 
 static int ingest_one(const wd_article *a, const wd_reader *r, void *ctx, input_stats *st)
 {
@@ -231,7 +255,7 @@ static int ingest_one(const wd_article *a, const wd_reader *r, void *ctx, input_
 			fprintf(stderr, "wiredup: %s\n", wd_last_error());
 			return err;
 		}
-		in->in_batch = 0;
+		log_commit(in, r);
 	}
 	return 0;
 }
@@ -240,14 +264,19 @@ static int run_ingest(options *o, ingest *in, input_stats *st)
 {
 	int err;
 	in->batch_size = o->batch_size;
+	in->verbose = o->verbose;
 	if ((err = wd_index_begin(in->ix)) < 0) {
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 		return err;
 	}
 	err = for_each_article(o, ingest_one, in, st);
-	if (wd_index_commit(in->ix) < 0 && err == 0) {
-		fprintf(stderr, "wiredup: %s\n", wd_last_error());
-		err = WD_EDB;
+	if (wd_index_commit(in->ix) < 0) {
+		if (err == 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			err = WD_EDB;
+		}
+	} else if (err == 0) {
+		log_commit(in, NULL);
 	}
 	return err;
 }
@@ -488,7 +517,9 @@ static const command COMMANDS[] = {
 	 "  -d, --db PATH          keep the index in PATH (default: in memory)\n"
 	 "  -f, --format F         jsonl (default) or csv\n"
 	 "      --text-dir DIR     read a directory of text files\n"
-	 "      --batch-size N     articles per transaction (10000)\n"},
+	 "      --batch-size N     articles per transaction (10000)\n"
+	 "  -v, --verbose          report each committed batch on stderr\n"
+	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH,
 	 "usage: wiredup add --db PATH [options] [FILE...]\n"
 	 "\n"
@@ -498,7 +529,10 @@ static const command COMMANDS[] = {
 	 "\n"
 	 "  -d, --db PATH          the index (created if missing)\n"
 	 "      --text-dir DIR     read a directory of text files\n"
-	 "      --batch-size N     articles per transaction (10000)\n"},
+	 "      --batch-size N     articles per transaction (10000)\n"
+	 "  -v, --verbose          report each committed batch on stderr:\n"
+	 "                         'committed N articles, through FILE:LINE'\n"
+	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"query", cmd_query, A_DB | A_DB_REQ | A_INPUT | A_MAX_MATCHES,
 	 "usage: wiredup query --db PATH [options] [FILE...]\n"
 	 "\n"
@@ -537,7 +571,7 @@ static void usage_command(FILE *fp, const command *c)
 }
 
 /* How an option's value is parsed and where it goes. */
-typedef enum { V_STRING, V_FORMAT, V_UNIT, V_U32, V_SIZE, V_SEED, V_FLAG } value_kind;
+typedef enum { V_STRING, V_FORMAT, V_UNIT, V_U32, V_SIZE, V_SEED, V_FLAG, V_BOOL } value_kind;
 
 typedef struct option_spec {
 	const char *name;
@@ -562,6 +596,9 @@ static const option_spec OPTIONS[] = {
 	{"min-size", 0, V_SIZE, A_MIN_SIZE, AT(min_size)},
 	{"max-matches", 0, V_SIZE, A_MAX_MATCHES, AT(max_matches)},
 	{"batch-size", 0, V_SIZE, A_BATCH, AT(batch_size)},
+	{"max-bytes", 0, V_SIZE, A_INPUT, AT(max_bytes)},
+	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
+	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
 	{"help", 'h', V_FLAG, ~0u, 0},
 };
 #undef AT
@@ -594,6 +631,9 @@ static int parse_value(options *o, const option_spec *spec, const char *val)
 		return 0;
 	case V_FLAG:
 		return 0;
+	case V_BOOL:
+		*(int *)dst = 1;
+		return 0;
 	default: /* whole numbers > 0 */
 		n = strtoull(val, &end, 10);
 		if (!*val || *end || val[0] == '-' || n == 0)
@@ -621,7 +661,8 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 	/* getopt_long returns 256 + i for long-only option i */
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		const option_spec *sp = &OPTIONS[i];
-		int has_arg = sp->kind == V_FLAG ? no_argument : required_argument;
+		int has_arg = sp->kind == V_FLAG || sp->kind == V_BOOL ? no_argument
+		                                                        : required_argument;
 		int val = sp->short_name ? sp->short_name : 256 + (int)i;
 		longopts[i] = (struct option){sp->name, has_arg, NULL, val};
 		if (sp->short_name) {
@@ -652,7 +693,7 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 			        c->name, sp->name);
 			return EXIT_USAGE;
 		}
-		if (parse_value(o, sp, optarg) < 0) {
+		if (parse_value(o, sp, sp->kind == V_BOOL ? "" : optarg) < 0) {
 			fprintf(stderr, "wiredup %s: invalid value for --%s: '%s'\n", c->name,
 			        sp->name, optarg);
 			return EXIT_USAGE;
@@ -678,7 +719,8 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	options o = {.format = FORMAT_JSONL, .min_size = 1, .max_matches = 10,
-	             .batch_size = 10000};
+	             .batch_size = 10000, .max_bytes = WD_DEFAULT_MAX_BYTES,
+	             .busy_timeout = 5000};
 	wd_params_init(&o.params);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage_main(argc < 2 ? stderr : stdout);
