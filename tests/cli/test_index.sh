@@ -51,6 +51,18 @@ cp "$WORK/notes.txt" "$WORK/notes.orig"
 expect_status 3 $? "not an index"
 expect_grep "not a wiredup index" "$WORK/err" "not-an-index message"
 cmp -s "$WORK/notes.txt" "$WORK/notes.orig" || fail "a non-index file was modified"
+# A damaged index: a clear error, exit 3, never a crash.
+cp "$DB" "$WORK/truncated.db"
+truncate -s 8192 "$WORK/truncated.db"
+"$WIREDUP" stats --db "$WORK/truncated.db" >/dev/null 2>"$WORK/err"
+expect_status 3 $? "truncated index"
+expect_grep "malformed" "$WORK/err" "truncated index message"
+cp "$DB" "$WORK/scribbled.db"
+printf 'garbage!garbage!' | dd of="$WORK/scribbled.db" bs=1 seek=0 conv=notrunc 2>/dev/null
+"$WIREDUP" add --db "$WORK/scribbled.db" "$S" >/dev/null 2>"$WORK/err"
+expect_status 3 $? "index with a scribbled header"
+expect_grep "not a wiredup index" "$WORK/err" "scribbled header message"
+
 # Readers never create an index: a mistyped path is an error, no file made.
 "$WIREDUP" stats --db "$WORK/typo.db" >/dev/null 2>"$WORK/err"
 expect_status 3 $? "missing index"
