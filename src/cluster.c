@@ -139,14 +139,8 @@ typedef struct {
 
 static int str_push(str_list *l, const char *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return wd_fail_oom();
-		l->v = v;
-		l->cap = cap;
-	}
+	if (wd_grow(&l->v, &l->cap, l->n, sizeof *l->v, 16) < 0)
+		return wd_fail_oom();
 	if (!(l->v[l->n] = strdup(s)))
 		return wd_fail_oom();
 	l->n++;
@@ -231,14 +225,9 @@ int wd_index_foreach_cluster(wd_index *ix, size_t min_size,
 	sqlite3_stmt *s = store_stmt(&ix->store, ST_CLUSTER_LIST);
 	sqlite3_bind_int64(s, 1, (int64_t)(min_size ? min_size : 1));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *v = realloc(reps, cap * sizeof *v);
-			if (!v) {
-				err = wd_fail_oom();
-				break;
-			}
-			reps = v;
+		if (wd_grow(&reps, &cap, n, sizeof *reps, 256) < 0) {
+			err = wd_fail_oom();
+			break;
 		}
 		reps[n++] = sqlite3_column_int64(s, 0);
 	}

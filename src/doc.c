@@ -6,6 +6,7 @@
 #include "html.h"
 #include "shingle.h"
 #include "tokenize.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,14 +79,8 @@ static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 
 static int push_line(wd_doc *d, uint32_t first, uint32_t n, size_t start, size_t end)
 {
-	if (d->n_lines == d->cap_lines) {
-		size_t cap = d->cap_lines ? d->cap_lines * 2 : 64;
-		doc_line *v = realloc(d->lines, cap * sizeof *v);
-		if (!v)
-			return wd_fail_oom();
-		d->lines = v;
-		d->cap_lines = cap;
-	}
+	if (wd_grow(&d->lines, &d->cap_lines, d->n_lines, sizeof *d->lines, 64) < 0)
+		return wd_fail_oom();
 	d->lines[d->n_lines++] = (doc_line){
 		.hash = XXH3_64bits(d->words + first, (size_t)n * sizeof *d->words),
 		.first_word = first,

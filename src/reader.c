@@ -1,5 +1,6 @@
 /* reader.c - articles from JSON Lines files or directories of text files. */
 #include "error.h"
+#include "vec.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -175,14 +176,8 @@ static int next_jsonl(wd_article *a, wd_reader *r)
 
 static int push_path(wd_reader *r, const char *rel)
 {
-	if (r->n_paths == r->cap_paths) {
-		size_t cap = r->cap_paths ? r->cap_paths * 2 : 64;
-		char **v = realloc(r->paths, cap * sizeof *v);
-		if (!v)
-			return wd_fail_oom();
-		r->paths = v;
-		r->cap_paths = cap;
-	}
+	if (wd_grow(&r->paths, &r->cap_paths, r->n_paths, sizeof *r->paths, 64) < 0)
+		return wd_fail_oom();
 	if (!(r->paths[r->n_paths] = strdup(rel)))
 		return wd_fail_oom();
 	r->n_paths++;

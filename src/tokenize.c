@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "spelling.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -134,14 +135,8 @@ static int push_hash(const char *word, size_t len, size_t offset, void *ctx)
 {
 	hash_vec *hv = ctx;
 	(void)offset;
-	if (hv->n == hv->cap) {
-		size_t cap = hv->cap ? hv->cap * 2 : 256;
-		uint64_t *v = realloc(hv->v, cap * sizeof *v);
-		if (!v)
-			return wd_fail_oom();
-		hv->v = v;
-		hv->cap = cap;
-	}
+	if (wd_grow(&hv->v, &hv->cap, hv->n, sizeof *hv->v, 256) < 0)
+		return wd_fail_oom();
 	hv->v[hv->n++] = wd_word_hash(word, len);
 	return WD_OK;
 }

@@ -5,6 +5,25 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/*
+ * Makes room for one more element in a growable array *v of *cap elements
+ * of `size` bytes holding n: doubles it when full (first to `initial`).
+ * Returns 0, or -1 out of memory (the array is unchanged).
+ */
+static inline int wd_grow(void *v, size_t *cap, size_t n, size_t size, size_t initial)
+{
+	void **array = v;
+	if (n < *cap)
+		return 0;
+	size_t new_cap = *cap ? *cap * 2 : initial;
+	void *p = realloc(*array, new_cap * size);
+	if (!p)
+		return -1;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
 typedef struct i64_vec {
 	int64_t *v;
 	size_t n, cap;
@@ -13,14 +32,8 @@ typedef struct i64_vec {
 /* Appends x; returns 0, or -1 out of memory (the vector is unchanged). */
 static inline int i64_push(i64_vec *vec, int64_t x)
 {
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 16;
-		int64_t *v = realloc(vec->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		vec->v = v;
-		vec->cap = cap;
-	}
+	if (wd_grow(&vec->v, &vec->cap, vec->n, sizeof *vec->v, 16) < 0)
+		return -1;
 	vec->v[vec->n++] = x;
 	return 0;
 }

@@ -542,18 +542,6 @@ static void test_batch_survives_failed_add(void **state)
 
 /* ---- persistence and foreign files ---- */
 
-static int setup_dir(void **state)
-{
-	*state = make_temp_dir();
-	return 0;
-}
-
-static int remove_dir(void **state)
-{
-	remove_tree(*state);
-	free(*state);
-	return 0;
-}
 
 static void test_persistence(void **state)
 {

@@ -8,19 +8,6 @@
 #include "wiredup.h"
 #include "unit_helpers.h"
 
-/* Each test gets a fresh temporary directory in *state. */
-static int setup_dir(void **state)
-{
-	*state = make_temp_dir();
-	return 0;
-}
-
-static int remove_dir(void **state)
-{
-	remove_tree(*state);
-	free(*state);
-	return 0;
-}
 
 /* Writes `content` to DIR/name and opens it as JSON Lines. */
 static wd_reader *open_jsonl(void **state, const char *name, const char *content)

@@ -57,6 +57,20 @@ static inline void remove_tree(const char *path)
 	}
 }
 
+/* cmocka setup/teardown: a fresh temporary directory in *state. */
+static inline int setup_dir(void **state)
+{
+	*state = make_temp_dir();
+	return 0;
+}
+
+static inline int remove_dir(void **state)
+{
+	remove_tree(*state);
+	free(*state);
+	return 0;
+}
+
 static inline void write_file(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
