@@ -197,6 +197,8 @@ static int report_cluster(wd_index *ix, int64_t rep, str_list *members,
 	sqlite3_reset(s);
 	if (err < 0)
 		return err;
+	if (members->n == 0)
+		return WD_OK; /* merged away meanwhile (cannot happen in one snapshot) */
 
 	/* Members come earliest first, so times (the known ones) are sorted
 	 * by instant too; the first and last are the range. */
@@ -220,6 +222,12 @@ int wd_index_foreach_cluster(wd_index *ix, size_t min_size,
 	int64_t *reps = NULL;
 	size_t n = 0, cap = 0;
 	int rc, err = WD_OK;
+
+	/* One snapshot for the whole listing: a writer may merge clusters
+	 * between two statements otherwise. */
+	int own_txn = !ix->in_batch && sqlite3_get_autocommit(ix->store.db);
+	if (own_txn && (err = store_exec(&ix->store, "BEGIN")) < 0)
+		return err;
 
 	/* Read the cluster list first: the callback may call into the index. */
 	sqlite3_stmt *s = store_stmt(&ix->store, ST_CLUSTER_LIST);
@@ -245,5 +253,7 @@ int wd_index_foreach_cluster(wd_index *ix, size_t min_size,
 	free(sources.v);
 	free(times.v);
 	free(reps);
+	if (own_txn)
+		store_exec(&ix->store, err == WD_OK ? "COMMIT" : "ROLLBACK");
 	return err;
 }

@@ -308,10 +308,17 @@ int store_load_params(wd_store *st, wd_params *p)
 int store_save_params(wd_store *st, const wd_params *p)
 {
 	sqlite3_stmt *s;
-	int err = WD_OK;
+	int err;
+	/* all or nothing: a crash must not leave half the parameters */
+	if ((err = store_exec(st, "SAVEPOINT wd_params")) < 0)
+		return err;
 	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return store_fail(st, "saving parameters");
+	                       -1, &s, NULL) != SQLITE_OK) {
+		err = store_fail(st, "saving parameters");
+		store_exec(st, "ROLLBACK TO wd_params");
+		store_exec(st, "RELEASE wd_params");
+		return err;
+	}
 	for (int i = 0; i < N_PARAM_KEYS && err == WD_OK; i++) {
 		char buf[64];
 		param_to_text(buf, sizeof buf, p, i);
@@ -320,7 +327,10 @@ int store_save_params(wd_store *st, const wd_params *p)
 		err = step_done(st, s, "saving parameters");
 	}
 	sqlite3_finalize(s);
-	return err;
+	if (err < 0)
+		store_exec(st, "ROLLBACK TO wd_params");
+	int rel = store_exec(st, "RELEASE wd_params");
+	return err < 0 ? err : rel;
 }
 
 /* ---- articles, bands, matches ---- */
