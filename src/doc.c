@@ -184,7 +184,8 @@ static int split_lines(wd_doc *d)
 		if (i < d->norm_len && d->norm[i] != '\n')
 			continue;
 		line_no++; /* the line after this break */
-		int next_continues = !flags_ok || line_no < 2 || d->line_cont[line_no - 2];
+		int next_continues = !flags_ok || line_no < 2 || i == d->norm_len ||
+		                     d->line_cont[line_no - 2];
 		if (i < d->norm_len &&
 		    !ends_line(d->norm, d->norm_len, line_start_of(d->norm, i), i, wrapped, in_run,
 		               next_continues)) {

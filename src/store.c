@@ -628,10 +628,17 @@ int store_load_text(wd_store *st, int64_t seq, stored_text *out)
 		return rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
 		                         : store_fail(st, "reading an article");
 	}
+	/* the text may hold NUL bytes (the API takes a length): copy them all */
+	const void *text = sqlite3_column_blob(s, 0);
 	out->len = (size_t)sqlite3_column_bytes(s, 0);
-	if ((err = column_dup(&out->text, s, 0)) == WD_OK &&
-	    (err = column_dup(&out->source, s, 1)) == WD_OK)
-		err = column_dup(&out->title, s, 2);
+	err = (out->text = malloc(out->len + 1)) ? WD_OK : wd_fail_oom();
+	if (err == WD_OK) {
+		if (out->len)
+			memcpy(out->text, text, out->len);
+		out->text[out->len] = '\0';
+		if ((err = column_dup(&out->source, s, 1)) == WD_OK)
+			err = column_dup(&out->title, s, 2);
+	}
 	sqlite3_reset(s);
 	if (err < 0)
 		stored_text_free(out);
