@@ -591,6 +591,11 @@ int wd_index_assignment(wd_assignment *out, wd_index *ix, int64_t seq)
 		out->similarity = 1.0; /* the representative itself */
 		return WD_OK;
 	}
+	/* Most members matched the representative directly: the verified
+	 * score is stored. Others joined through a chain: compare now. */
+	int direct = store_edge_score(&ix->store, seq, rep, &out->similarity);
+	if (direct != 0)
+		return direct < 0 ? direct : WD_OK;
 	wd_doc da = {0}, db = {0};
 	verdict v;
 	if ((err = index_analyze_stored(&da, ix, seq)) == WD_OK &&

@@ -111,6 +111,7 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_MEMBERS] = "SELECT seq FROM articles WHERE cluster = ?1 ORDER BY seq",
 	[ST_SET_CLUSTER] = "UPDATE articles SET cluster = ?2 WHERE seq = ?1",
 	[ST_CLUSTER_OF] = "SELECT cluster FROM articles WHERE seq = ?1",
+	[ST_EDGE] = "SELECT max(jaccard, containment) FROM matches WHERE a = ?1 AND b = ?2",
 	[ST_CREDIT_OF] = "SELECT credit_agency, credit_place FROM articles WHERE seq = ?1",
 };
 
@@ -668,4 +669,20 @@ int store_credit_of(wd_store *st, int64_t seq, char **agency, char **place)
 	}
 	sqlite3_reset(s);
 	return err;
+}
+
+int store_edge_score(wd_store *st, int64_t a, int64_t b, double *score)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_EDGE);
+	sqlite3_bind_int64(s, 1, a < b ? a : b);
+	sqlite3_bind_int64(s, 2, a < b ? b : a);
+	int rc = sqlite3_step(s), found = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*score = sqlite3_column_double(s, 0);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "reading a match");
+	return found;
 }

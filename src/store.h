@@ -40,6 +40,7 @@ enum store_stmt {
 	ST_MEMBERS,
 	ST_SET_CLUSTER,
 	ST_CLUSTER_OF,
+	ST_EDGE,
 	ST_CREDIT_OF,
 	ST_COUNT
 };
@@ -125,6 +126,10 @@ typedef struct stored_text {
 } stored_text;
 int store_load_text(wd_store *st, int64_t seq, stored_text *out);
 void stored_text_free(stored_text *t);
+/* The stored match score (max of Jaccard and containment) of a and b:
+ * 1 and *score if they matched directly, 0 if not. */
+int store_edge_score(wd_store *st, int64_t a, int64_t b, double *score);
+
 /* An article's credit (malloc'd strings, NULL when none). */
 int store_credit_of(wd_store *st, int64_t seq, char **agency, char **place);
 

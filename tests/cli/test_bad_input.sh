@@ -45,12 +45,12 @@ expect_file bad_input2.err "$WORK/err2.rel"
 expect_file bad_input2.jsonl "$WORK/out2"
 
 # A record over --max-bytes is rejected without reading it into the index;
-# the default limit is 16 MiB (here a 20 MB line).
-{ printf '{"id": "big", "text": "'; head -c 20000000 /dev/zero | tr '\0' a; printf '"}\n'
+# the default limit is 16 MiB (here a 100 MB line).
+{ printf '{"id": "big", "text": "'; head -c 100000000 /dev/zero | tr '\0' a; printf '"}\n'
   printf '{"id": "small", "text": "The line after a huge one is read as usual, word for word."}\n'; } >"$WORK/big.jsonl"
 "$WIREDUP" dedup "$WORK/big.jsonl" >"$WORK/out3" 2>"$WORK/err3"
 expect_status 1 $? "huge record"
-expect_grep "big.jsonl:1: record of 20000025 bytes is over the limit of 16777216" "$WORK/err3" "huge record message"
+expect_grep "big.jsonl:1: record of 100000025 bytes is over the limit of 16777216" "$WORK/err3" "huge record message"
 expect_grep '"id": "small"' "$WORK/out3" "record after a huge one"
 "$WIREDUP" dedup --max-bytes 50 "$WORK/big.jsonl" >/dev/null 2>"$WORK/err4"
 expect_grep "big.jsonl:2: record of [0-9]* bytes is over the limit of 50 " "$WORK/err4" "--max-bytes"
