@@ -101,7 +101,6 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_LINE_SET_CHROME] = "UPDATE source_lines SET chrome = 1 WHERE source = ?1 AND line = ?2",
 	[ST_LEARNED_ALL] = "SELECT source, line FROM source_lines WHERE chrome = 1",
 	[ST_ARTICLE_LINES] = "SELECT lines FROM articles WHERE seq = ?1",
-	[ST_SOURCE_ARTICLES] = "SELECT seq, lines FROM articles WHERE source = ?1 ORDER BY seq",
 	[ST_LOAD_TEXT] = "SELECT text, source, title FROM articles WHERE seq = ?1",
 	[ST_UPDATE_SIG] = "UPDATE articles SET n_shingles = ?2, signature = ?3 WHERE seq = ?1",
 	[ST_DELETE_BANDS_OF] = "DELETE FROM bands WHERE seq = ?1",
