@@ -29,6 +29,14 @@ expect_grep() {
 	grep -q -- "$1" "$2" || { fail "$3: no '$1' in output:"; cat "$2" >&2; }
 }
 
+# Skips the test (exit 77) unless the sqlite3 shell is installed.
+require_sqlite3() {
+	if ! command -v sqlite3 >/dev/null; then
+		echo "SKIP: the sqlite3 command-line shell is not installed"
+		exit 77
+	fi
+}
+
 finish() {
 	if [ "$failures" -gt 0 ]; then
 		echo "$failures check(s) failed" >&2

@@ -10,10 +10,7 @@
 # same two inputs one after the other. Needs the sqlite3 command-line
 # shell (skipped without it).
 . "$WD_TESTS_DIR/cli/lib.sh"
-if ! command -v sqlite3 >/dev/null; then
-	echo "SKIP: the sqlite3 command-line shell is not installed"
-	exit 77
-fi
+require_sqlite3
 . "$WD_TESTS_DIR/cli/stories.sh"
 
 # A: the long run. B: the second writer's input, disjoint from A (other

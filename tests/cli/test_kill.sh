@@ -6,10 +6,7 @@
 # one built in a single uninterrupted run: same clusters, same stats, same
 # rows. Needs the sqlite3 command-line shell (skipped without it).
 . "$WD_TESTS_DIR/cli/lib.sh"
-if ! command -v sqlite3 >/dev/null; then
-	echo "SKIP: the sqlite3 command-line shell is not installed"
-	exit 77
-fi
+require_sqlite3
 
 . "$WD_TESTS_DIR/cli/stories.sh"
 

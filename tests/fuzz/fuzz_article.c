@@ -37,15 +37,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n"        \
-			        "  wd_last_error: %s\n",                        \
-			        __FILE__, __LINE__, #c, wd_last_error());       \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 enum { MAX_ARTICLES = 3, RESET_EVERY = 1000 };
 

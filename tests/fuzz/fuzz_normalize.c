@@ -15,15 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n"        \
-			        "  wd_last_error: %s\n",                        \
-			        __FILE__, __LINE__, #c, wd_last_error());       \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 enum { K = 128, SEED = 1 };
 

@@ -14,15 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n"        \
-			        "  wd_last_error: %s\n",                        \
-			        __FILE__, __LINE__, #c, wd_last_error());       \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 static char path[64];
 
