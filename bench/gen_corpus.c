@@ -1595,7 +1595,7 @@ static void note(Gen *g, const char *what)
 
 /* ---- word level ---- */
 
-/* Replaces word [s, s+n) of b by repl, keeping a leading capital. */
+/* Writes repl[0..n) for the word at orig, keeping a leading capital. */
 static void put_cased_n(Buf *out, const char *orig, const char *repl, size_t n)
 {
 	buf_put(out, repl, n);
@@ -1603,43 +1603,95 @@ static void put_cased_n(Buf *out, const char *orig, const char *repl, size_t n)
 		out->p[out->len - n] = (char)to_upper((unsigned char)out->p[out->len - n]);
 }
 
-static void put_cased(Buf *out, const char *orig, const char *repl)
+/* The first word at or after s: returns its start (end if none) and sets
+ * *q to its end. Words are runs of ASCII letters. */
+static const char *next_word(const char *s, const char *end, const char **q)
 {
-	size_t n = strlen(repl);
-	buf_put(out, repl, n);
-	if (is_upper((unsigned char)orig[0]))
-		out->p[out->len - n] = (char)to_upper((unsigned char)out->p[out->len - n]);
+	while (s < end && !is_alpha((unsigned char)*s))
+		s++;
+	const char *e = s;
+	while (e < end && is_alpha((unsigned char)*e))
+		e++;
+	*q = e;
+	return s;
+}
+
+/* Returns the replacement of word w[0..n) (its length in *rn), or NULL to
+ * keep the word. Called once per word, in order. */
+typedef const char *(*WordFn)(void *ctx, const char *w, size_t n, size_t *rn);
+
+/* Rewrites p word by word through fn; everything between words is kept.
+ * Returns the number of words replaced. */
+static int rewrite_words(Gen *g, Buf *p, WordFn fn, void *ctx)
+{
+	int replaced = 0;
+	buf_clear(&g->tmp);
+	const char *s = p->p, *end = p->p + p->len;
+	while (s < end) {
+		const char *q, *w = next_word(s, end, &q);
+		if (w > s)
+			buf_put(&g->tmp, s, (size_t)(w - s));
+		if (w == end)
+			break;
+		size_t rn;
+		const char *repl = fn(ctx, w, (size_t)(q - w), &rn);
+		if (repl) {
+			put_cased_n(&g->tmp, w, repl, rn);
+			replaced++;
+		} else {
+			buf_put(&g->tmp, w, (size_t)(q - w));
+		}
+		s = q;
+	}
+	buf_swap(p, &g->tmp);
+	return replaced;
+}
+
+typedef struct {
+	const WordMap *m;
+	int to_us;
+} SpellCtx;
+
+static const char *spell_word(void *ctx, const char *w, size_t n, size_t *rn)
+{
+	const SpellCtx *c = ctx;
+	int v = wm_get(c->m, w, n);
+	if (v < 0)
+		return NULL;
+	*rn = strlen(SPELLINGS[v][c->to_us]);
+	return SPELLINGS[v][c->to_us];
 }
 
 /* Spelling: every word found in the map becomes its other form. */
 static int apply_spelling(Gen *g, Buf *p, const WordMap *m, int to_us)
 {
-	int changed = 0;
-	buf_clear(&g->tmp);
-	const char *s = p->p, *end = p->p + p->len;
-	while (s < end) {
-		if (!is_alpha((unsigned char)*s)) {
-			const char *q = s;
-			while (q < end && !is_alpha((unsigned char)*q))
-				q++;
-			buf_put(&g->tmp, s, (size_t)(q - s));
-			s = q;
-			continue;
-		}
-		const char *q = s;
-		while (q < end && is_alpha((unsigned char)*q))
-			q++;
-		int v = wm_get(m, s, (size_t)(q - s));
-		if (v >= 0) {
-			put_cased(&g->tmp, s, SPELLINGS[v][to_us]);
-			changed = 1;
-		} else {
-			buf_put(&g->tmp, s, (size_t)(q - s));
-		}
-		s = q;
-	}
-	buf_swap(p, &g->tmp);
-	return changed;
+	SpellCtx c = {m, to_us};
+	return rewrite_words(g, p, spell_word, &c) > 0;
+}
+
+typedef struct {
+	const WordMap *m;
+	const size_t *pick;
+	int np;
+	size_t idx; /* candidates seen so far, over all paragraphs */
+} SynCtx;
+
+static const char *syn_word(void *ctx, const char *w, size_t n, size_t *rn)
+{
+	SynCtx *c = ctx;
+	int v = wm_get(c->m, w, n);
+	if (v < 0)
+		return NULL;
+	/* every candidate advances idx, picked or not, so picks stay aligned
+	 * with the count made beforehand */
+	int hit = 0;
+	for (int j = 0; j < c->np; j++)
+		hit |= c->pick[j] == c->idx;
+	c->idx++;
+	if (!hit)
+		return NULL;
+	*rn = strlen(SYNONYMS[v][1]);
+	return SYNONYMS[v][1];
 }
 
 /* Synonyms: k random occurrences (of all paragraphs) replaced. */
@@ -1650,90 +1702,49 @@ static int apply_synonyms(Gen *g, Rng *r, int k)
 	for (size_t i = 0; i < g->n_para; i++) {
 		const char *s = g->para[i].p, *end = s + g->para[i].len;
 		while (s < end) {
-			if (!is_alpha((unsigned char)*s)) {
-				s++;
-				continue;
-			}
-			const char *q = s;
-			while (q < end && is_alpha((unsigned char)*q))
-				q++;
-			total += wm_get(&g->syn, s, (size_t)(q - s)) >= 0;
+			const char *q, *w = next_word(s, end, &q);
+			if (w < end)
+				total += wm_get(&g->syn, w, (size_t)(q - w)) >= 0;
 			s = q;
 		}
 	}
 	if (total == 0)
 		return 0;
+	/* all draws happen here, before any rewriting */
 	size_t pick[8];
 	int np = 0;
 	for (int i = 0; i < k && i < 8; i++)
 		pick[np++] = rbelow(r, (uint32_t)total);
-	size_t idx = 0;
+	SynCtx c = {&g->syn, pick, np, 0};
 	int done = 0;
-	for (size_t i = 0; i < g->n_para; i++) {
-		buf_clear(&g->tmp);
-		Buf *p = &g->para[i];
-		const char *s = p->p, *end = s + p->len;
-		while (s < end) {
-			if (!is_alpha((unsigned char)*s)) {
-				const char *q = s;
-				while (q < end && !is_alpha((unsigned char)*q))
-					q++;
-				buf_put(&g->tmp, s, (size_t)(q - s));
-				s = q;
-				continue;
-			}
-			const char *q = s;
-			while (q < end && is_alpha((unsigned char)*q))
-				q++;
-			int v = wm_get(&g->syn, s, (size_t)(q - s));
-			int hit = 0;
-			if (v >= 0) {
-				for (int j = 0; j < np; j++)
-					hit |= pick[j] == idx;
-				idx++;
-			}
-			if (hit) {
-				put_cased(&g->tmp, s, SYNONYMS[v][1]);
-				done++;
-			} else {
-				buf_put(&g->tmp, s, (size_t)(q - s));
-			}
-			s = q;
-		}
-		buf_swap(p, &g->tmp);
-	}
+	for (size_t i = 0; i < g->n_para; i++)
+		done += rewrite_words(g, &g->para[i], syn_word, &c);
 	return done;
+}
+
+typedef struct {
+	const Sources *S;
+	uint64_t salt;
+} RemixCtx;
+
+static const char *remix_word(void *ctx, const char *w, size_t n, size_t *rn)
+{
+	const RemixCtx *c = ctx;
+	uint64_t h = mix64(fnv1a_lower(w, n) ^ c->salt);
+	if (!(h & 1) || !c->S->n_vocab)
+		return NULL;
+	size_t v = (h >> 1) % c->S->n_vocab;
+	*rn = c->S->vocab_len[v];
+	return c->S->vocab[v];
 }
 
 /* Cycle c > 0: about half of the words replaced by vocabulary words,
  * the same way in every copy of the story. */
 static void remix_words(Gen *g, Buf *p, uint32_t cycle)
 {
-	const Sources *S = &g->S;
-	buf_clear(&g->tmp);
-	const char *s = p->p, *end = p->p + p->len;
-	while (s < end) {
-		if (!is_alpha((unsigned char)*s)) {
-			const char *q = s;
-			while (q < end && !is_alpha((unsigned char)*q))
-				q++;
-			buf_put(&g->tmp, s, (size_t)(q - s));
-			s = q;
-			continue;
-		}
-		const char *q = s;
-		while (q < end && is_alpha((unsigned char)*q))
-			q++;
-		uint64_t h = mix64(fnv1a_lower(s, (size_t)(q - s)) ^ mix64(cycle * 0x9E37ull + g->seed));
-		if ((h & 1) && S->n_vocab) {
-			size_t v = (h >> 1) % S->n_vocab;
-			put_cased_n(&g->tmp, s, S->vocab[v], S->vocab_len[v]);
-		} else {
-			buf_put(&g->tmp, s, (size_t)(q - s));
-		}
-		s = q;
-	}
-	buf_swap(p, &g->tmp);
+	/* the salt depends on the cycle and the run's seed, not the word: mix it once */
+	RemixCtx c = {&g->S, mix64(cycle * 0x9E37ull + g->seed)};
+	rewrite_words(g, p, remix_word, &c);
 }
 
 /* Templated cycle c > 0: new figures (same for every copy). */
