@@ -184,6 +184,7 @@ typedef struct wd_match {
 	int contained;       /* WD_CONTAINED_* */
 	char *credit_agency; /* the other article's credit, NULL if none */
 	char *credit_place;
+	char *source;        /* the other article's outlet, NULL if none */
 } wd_match;
 
 /* The answer to a query: best matches first. Owned by the caller. */
@@ -246,6 +247,98 @@ typedef struct wd_stats {
 } wd_stats;
 
 int wd_index_stats(wd_stats *out, wd_index *index);
+
+/* ---- Looking up, deleting, time windows, durability ---- */
+
+/* A stored article, as wd_index_get_article reports it. Owned by the
+ * caller: free it with wd_article_info_free. */
+typedef struct wd_article_info {
+	int64_t seq;          /* its ingest number */
+	char *id;
+	char *title, *source, *published, *url; /* as given; NULL when absent */
+	char *text;           /* as given (text_len bytes, NUL-terminated) */
+	size_t text_len;
+	char *cluster;        /* the id of its cluster's representative */
+	char *credit_agency;  /* its credit ("AFP"), NULL if none */
+	char *credit_place;
+	int64_t added;        /* when it was added, UTC seconds since 1970 */
+	uint64_t n_shingles;  /* shingles of its story text */
+	size_t n_matches;     /* its stored verified matches, best first: those */
+	wd_match *matches;    /* found when it was added and those of later articles */
+} wd_article_info;
+
+/*
+ * Looks up an article by id: its fields, cluster, credit and verified
+ * matches (for a match, `contained` says which side is the smaller as in
+ * wd_index_query, the article looked up being "the article"). One
+ * consistent snapshot even while another handle writes.
+ * Errors: WD_ENOTFOUND (no such id), WD_EDB, WD_ENOMEM.
+ */
+int wd_index_get_article(wd_article_info **out, wd_index *index, const char *id);
+void wd_article_info_free(wd_article_info *info);
+
+/* A member of a cluster. */
+typedef struct wd_member {
+	char *id;
+	char *source;         /* the outlet, NULL if none */
+	char *published;      /* as given, NULL if none */
+	char *credit_agency;  /* NULL if none */
+	char *credit_place;
+} wd_member;
+
+/* A cluster and its members, earliest published first (unknown times
+ * last, ties in ingest order): members[0] is the representative. */
+typedef struct wd_cluster_info {
+	char *id;             /* the representative's id */
+	size_t size;
+	wd_member *members;
+} wd_cluster_info;
+
+/*
+ * The cluster that holds article `id` (a cluster's id is its
+ * representative's, so a cluster id names its cluster; an id a client kept
+ * from before the cluster was renamed names it still). *out is allocated;
+ * free it with wd_cluster_info_free. Errors: WD_ENOTFOUND, WD_EDB.
+ */
+int wd_index_get_cluster(wd_cluster_info **out, wd_index *index, const char *id);
+void wd_cluster_info_free(wd_cluster_info *info);
+
+/*
+ * Deletes an article: its row, LSH keys and matches. Its cluster is
+ * rebuilt from the matches that remain, so members it alone held together
+ * split apart, each part named after its earliest member. Chrome learned
+ * from its outlet stays learned (it describes the outlet, not the
+ * article); lines of the outlet it was the first to print are forgotten,
+ * so the next article with such a line counts as the first. Its ingest
+ * number may be given again. In a transaction of its own, or in the open
+ * batch. Errors: WD_ENOTFOUND (no such id; nothing changed), WD_EDB.
+ */
+int wd_index_delete(wd_index *index, const char *id);
+
+/*
+ * Deletes (as wd_index_delete) every article whose time is before
+ * `before` (UTC seconds since 1970): its publication time, or when that is
+ * unknown, the time it was added. *n_deleted (may be NULL) receives how
+ * many. One transaction (or the open batch).
+ */
+int wd_index_evict(size_t *n_deleted, wd_index *index, int64_t before);
+
+/*
+ * From now on matching (wd_index_add, wd_index_query) on this handle
+ * ignores articles whose time (as for wd_index_evict) is before `before`;
+ * 0 matches against everything again. A sliding window sets this before
+ * each call and evicts now and then.
+ */
+void wd_index_set_cutoff(wd_index *index, int64_t before);
+
+/*
+ * How durable a commit is. 0 (the default): SQLite's WAL synchronous=NORMAL,
+ * a commit survives the process crashing, and the last commits may be lost
+ * if the machine loses power. 1: synchronous=FULL, the WAL is synced to
+ * disk at every commit before it returns, so a commit survives power loss
+ * too (an fsync per commit).
+ */
+int wd_index_set_fsync(wd_index *index, int every_commit);
 
 /* ---- Reading articles ---- */
 

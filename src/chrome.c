@@ -222,3 +222,14 @@ int chrome_blob_has_any(const void *blob, size_t bytes, const i64_vec *lines)
 			return 1;
 	return 0;
 }
+
+int chrome_forget(wd_store *st, int64_t seq, const char *source, const void *blob,
+                  size_t bytes)
+{
+	int err = WD_OK;
+	if (!chrome_source_key(source))
+		return WD_OK; /* nothing is learned without an outlet */
+	for (size_t i = 0; i < bytes / LINE_BYTES && err == WD_OK; i++)
+		err = store_line_forget(st, source, blob_hash(blob, i), seq);
+	return err;
+}

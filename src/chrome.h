@@ -43,6 +43,11 @@ int chrome_lines_blob(void **blob, size_t *bytes, const wd_doc *doc);
 int chrome_learn(chrome_model *m, wd_store *st, int64_t seq, const char *source,
                  const void *blob, size_t bytes, i64_vec *newly);
 
+/* Forgets the lines of `source` first seen in article seq (its lines
+ * blob), before the article is deleted; learned chrome stays. */
+int chrome_forget(wd_store *st, int64_t seq, const char *source, const void *blob,
+                  size_t bytes);
+
 /* Does the lines blob contain any of the (sorted) line hashes in lines? */
 int chrome_blob_has_any(const void *blob, size_t bytes, const i64_vec *lines);
 

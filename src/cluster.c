@@ -81,8 +81,13 @@ int cluster_rebuild(wd_index *ix, int64_t rep)
 
 	if ((err = store_ints(&ix->store, ST_MEMBERS, "reading a cluster", &members, 1, rep)) < 0)
 		goto done;
-	if (members.n < 2)
+	if (members.n < 2) {
+		/* one left (its representative was deleted): its own cluster */
+		if (members.n == 1 && members.v[0] != rep)
+			err = store_run(&ix->store, ST_SET_CLUSTER, "splitting a cluster", 2,
+			                members.v[0], members.v[0]);
 		goto done;
+	}
 	if (!(parent = malloc(members.n * sizeof *parent))) {
 		err = wd_fail_oom();
 		goto done;

@@ -75,7 +75,9 @@ static int open_index(wd_index **out, const char *path, const wd_params *params,
 		if ((err = wd_params_resolve(&ix->params)) < 0)
 			goto fail;
 	}
-	if ((err = chrome_load(&ix->chrome, &ix->store)) < 0)
+	/* the epoch before the chrome: a bump in between reloads it later */
+	if ((err = store_epoch(&ix->store, &ix->epoch)) < 0 ||
+	    (err = chrome_load(&ix->chrome, &ix->store)) < 0)
 		goto fail;
 	ix->sig = malloc(2 * ix->params.num_perm * sizeof *ix->sig);
 	if (!ix->sig) {
@@ -137,6 +139,8 @@ int wd_index_begin(wd_index *ix)
 	if (ix->in_batch)
 		return wd_fail(WD_EINVAL, "a batch is open already");
 	int err = store_exec(&ix->store, "BEGIN IMMEDIATE");
+	if (err == WD_OK && (err = index_refresh(ix)) < 0)
+		store_exec(&ix->store, "ROLLBACK");
 	if (err == WD_OK)
 		ix->in_batch = 1;
 	return err;
@@ -380,7 +384,8 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		/* The outlet's chrome changed: this article is signed again, and
 		 * so are the outlet's earlier articles that carry those lines. */
 		doc_cache_drop_source(&ix->cache, chrome_source_key(a->source));
-		if ((err = resign_outlet(ix, a->source, &newly, seq)) < 0)
+		if ((err = index_bump_epoch(ix)) < 0 ||
+		    (err = resign_outlet(ix, a->source, &newly, seq)) < 0)
 			goto done;
 		doc_free(&doc);
 		if ((err = index_analyze(&doc, ix, a)) < 0)
@@ -418,41 +423,27 @@ static int check_article(wd_article *a)
 	return WD_OK;
 }
 
+typedef struct add_call {
+	wd_add_result res;
+	wd_article a;
+} add_call;
+
+static int add_write(wd_index *ix, void *ctx)
+{
+	add_call *c = ctx;
+	return add_locked(&c->res, ix, &c->a);
+}
+
 int wd_index_add(wd_add_result *out, wd_index *ix, const wd_article *article)
 {
-	wd_add_result res = {0};
-	wd_article a = *article;
+	add_call c = {.a = *article};
 	int err;
 
-	if ((err = check_article(&a)) < 0)
+	if ((err = check_article(&c.a)) < 0)
 		return err;
-	/* Outside a batch the add is its own transaction; inside, a savepoint
-	 * undoes a failed add without touching the rest of the batch. */
-	if (!ix->in_batch && (err = store_exec(&ix->store, "BEGIN IMMEDIATE")) < 0)
-		return err;
-	if ((err = store_exec(&ix->store, "SAVEPOINT wd_add")) < 0)
-		goto end;
-	err = add_locked(&res, ix, &a);
-	if (err < 0) {
-		store_exec(&ix->store, "ROLLBACK TO wd_add");
-		store_exec(&ix->store, "RELEASE wd_add");
-	} else {
-		err = store_exec(&ix->store, "RELEASE wd_add");
-	}
-end:
-	if (!ix->in_batch) {
-		if (err == WD_OK) {
-			err = store_exec(&ix->store, "COMMIT");
-		} else {
-			/* keep the add's message, not the rollback's */
-			char msg[1024];
-			snprintf(msg, sizeof msg, "%s", wd_last_error());
-			store_exec(&ix->store, "ROLLBACK");
-			wd_fail(err, "%s", msg);
-		}
-	}
+	err = index_write(ix, add_write, &c);
 	if (err == WD_OK && out)
-		*out = res;
+		*out = c.res;
 	return err;
 }
 
@@ -465,7 +456,8 @@ static int dup_or_null(char **out, const char *s)
 	return (*out = strdup(s)) ? WD_OK : wd_fail_oom();
 }
 
-int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *article)
+/* The body of wd_index_query, run on one snapshot. */
+static int query_locked(wd_query_result **out, wd_index *ix, const wd_article *article)
 {
 	wd_article a = *article;
 	candidate_match *m = NULL;
@@ -507,7 +499,8 @@ int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *articl
 		if ((err = store_id_of(&ix->store, m[i].seq, &out_m->id)) < 0 ||
 		    (err = store_id_of(&ix->store, m[i].cluster, &out_m->cluster)) < 0 ||
 		    (err = store_credit_of(&ix->store, m[i].seq, &out_m->credit_agency,
-		                           &out_m->credit_place)) < 0)
+		                           &out_m->credit_place)) < 0 ||
+		    (err = store_source_of(&ix->store, m[i].seq, &out_m->source)) < 0)
 			goto fail;
 		if (i64_push(&reps, m[i].cluster) < 0) {
 			err = wd_fail_oom();
@@ -543,6 +536,24 @@ fail:
 	return err;
 }
 
+typedef struct query_call {
+	wd_query_result **out;
+	const wd_article *a;
+} query_call;
+
+static int query_read(wd_index *ix, void *ctx)
+{
+	query_call *c = ctx;
+	return query_locked(c->out, ix, c->a);
+}
+
+int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *article)
+{
+	query_call c = {out, article};
+	*out = NULL;
+	return index_read(ix, query_read, &c);
+}
+
 void wd_query_result_free(wd_query_result *r)
 {
 	if (!r)
@@ -552,6 +563,7 @@ void wd_query_result_free(wd_query_result *r)
 		free(r->matches[i].cluster);
 		free(r->matches[i].credit_agency);
 		free(r->matches[i].credit_place);
+		free(r->matches[i].source);
 	}
 	free(r->matches);
 	free(r->cluster);

@@ -16,6 +16,10 @@ struct wd_index {
 	/* scratch owned by the handle, reused across calls */
 	uint32_t *sig, *other_sig;
 	char *assign_id, *assign_cluster;
+	/* matching ignores articles whose time is before this (0: none) */
+	int64_t cutoff;
+	/* the store's epoch that chrome and cache reflect (txn.c) */
+	int64_t epoch;
 };
 
 /* A verified match found while adding or querying. */
@@ -53,5 +57,32 @@ int cluster_union(wd_index *ix, int64_t own, const candidate_match *matches, siz
 /* Recomputes the components of cluster `rep` from its stored matches
  * (after matches were removed), naming each after its earliest member. */
 int cluster_rebuild(wd_index *ix, int64_t rep);
+
+/* ---- transactions and freshness (txn.c) ---- */
+
+/*
+ * Runs fn(ix, ctx) as one write: in a savepoint inside an open batch, or
+ * else in a transaction of its own, committed when fn succeeds. A failed
+ * fn leaves nothing behind, and its message is kept.
+ */
+int index_write(wd_index *ix, int (*fn)(wd_index *ix, void *ctx), void *ctx);
+
+/*
+ * Runs fn(ix, ctx) on one snapshot of the index (a read transaction unless
+ * one is open already), after index_refresh: a handle that lives long sees
+ * a consistent index while another handle writes.
+ */
+int index_read(wd_index *ix, int (*fn)(wd_index *ix, void *ctx), void *ctx);
+
+/* Reloads learned chrome and empties the doc cache when another handle
+ * bumped the store's epoch since this one last looked. */
+int index_refresh(wd_index *ix);
+
+/* Bumps the epoch (what other handles cache is stale now), keeping this
+ * handle's own view current. */
+int index_bump_epoch(wd_index *ix);
+
+/* Is article seq older than the handle's cutoff (1), or not (0)? */
+int index_too_old(wd_index *ix, int64_t seq);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* 'WDUP': marks a database as a wiredup index (PRAGMA application_id). */
@@ -67,6 +68,20 @@ static const char *const SCHEMA =
 	"  FROM articles a JOIN articles r ON r.seq = a.cluster\n"
 	"  GROUP BY a.cluster;\n";
 
+/*
+ * Schema changes, in order: MIGRATIONS[v - 1] takes an index of version v
+ * to v + 1 (in the transaction that sets the new user_version). A new
+ * index is made with SCHEMA and then every migration.
+ */
+static const char *const MIGRATIONS[WD_SCHEMA_VERSION - 1] = {
+	/* 1 -> 2: when each article was added (UTC seconds), so that a time
+	 * window can age out articles without a publication time; articles
+	 * of a version 1 index count as added at the upgrade. */
+	"ALTER TABLE articles ADD COLUMN added_ts INTEGER;\n"
+	"UPDATE articles SET added_ts = CAST(strftime('%s', 'now') AS INTEGER);\n"
+	"CREATE INDEX articles_by_time ON articles(coalesce(published_ts, added_ts));\n",
+};
+
 static const char *const SQL[ST_COUNT] = {
 	[ST_FIND_ID] = "SELECT seq, content_hash FROM articles WHERE id = ?1",
 	[ST_BAND_LOOKUP] = "SELECT seq FROM bands WHERE band = ?1 AND key = ?2",
@@ -92,7 +107,8 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT cluster, count(*) FROM articles GROUP BY cluster"
 		" HAVING count(*) >= ?1 ORDER BY cluster",
 	[ST_CLUSTER_MEMBERS] =
-		"SELECT id, source, published FROM articles WHERE cluster = ?1"
+		"SELECT id, source, published, credit_agency, credit_place FROM articles"
+		" WHERE cluster = ?1"
 		" ORDER BY published_ts IS NULL, published_ts, seq",
 	[ST_ID_OF] = "SELECT id FROM articles WHERE seq = ?1",
 	[ST_LINE_GET] = "SELECT first_seq, chrome FROM source_lines WHERE source = ?1 AND line = ?2",
@@ -112,6 +128,33 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_CLUSTER_OF] = "SELECT cluster FROM articles WHERE seq = ?1",
 	[ST_EDGE] = "SELECT max(jaccard, containment) FROM matches WHERE a = ?1 AND b = ?2",
 	[ST_CREDIT_OF] = "SELECT credit_agency, credit_place FROM articles WHERE seq = ?1",
+	[ST_SET_ADDED] = "UPDATE articles SET added_ts = ?2 WHERE seq = ?1",
+	/* an article's time: published, or when unknown, added */
+	[ST_ARTICLE_TIME] =
+		"SELECT coalesce(published_ts, added_ts) FROM articles"
+		" WHERE seq = ?1 AND coalesce(published_ts, added_ts) IS NOT NULL",
+	[ST_OLDER_THAN] =
+		"SELECT seq FROM articles WHERE coalesce(published_ts, added_ts) < ?1",
+	[ST_DELETE_ARTICLE] = "DELETE FROM articles WHERE seq = ?1",
+	[ST_MAX_SEQ] = "SELECT max(seq) FROM articles",
+	[ST_LINE_FORGET] =
+		"DELETE FROM source_lines"
+		" WHERE source = ?1 AND line = ?2 AND first_seq = ?3 AND chrome = 0",
+	[ST_ARTICLE_GET] =
+		"SELECT a.seq, a.id, a.title, a.source, a.published, a.url, a.text,"
+		" a.credit_agency, a.credit_place, a.added_ts, a.n_shingles, r.id"
+		" FROM articles a JOIN articles r ON r.seq = a.cluster WHERE a.id = ?1",
+	[ST_MATCHES_OF] =
+		"SELECT b, jaccard, containment, shared FROM matches WHERE a = ?1"
+		" UNION ALL SELECT a, jaccard, containment, shared FROM matches WHERE b = ?1",
+	[ST_MATCH_INFO] =
+		"SELECT a.id, r.id, a.source, a.credit_agency, a.credit_place, a.n_shingles"
+		" FROM articles a JOIN articles r ON r.seq = a.cluster WHERE a.seq = ?1",
+	[ST_SOURCE_OF] = "SELECT source FROM articles WHERE seq = ?1",
+	[ST_EPOCH] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'epoch'",
+	[ST_BUMP_EPOCH] =
+		"INSERT INTO meta(key, value) VALUES('epoch', '1')"
+		" ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
 };
 
 int store_fail(wd_store *st, const char *what)
@@ -147,6 +190,36 @@ static int query_int(wd_store *st, const char *sql, int64_t *out)
 	return WD_OK;
 }
 
+/* Brings an index of an older schema up to WD_SCHEMA_VERSION, in one
+ * transaction (another handle may have done it meanwhile: the version is
+ * read again under the write lock). */
+static int migrate(wd_store *st, const char *path)
+{
+	int64_t version;
+	int err;
+	if ((err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
+		return wd_fail_prefix(err, "%s: upgrading the index: ", path);
+	if ((err = query_int(st, "PRAGMA user_version", &version)) == WD_OK && version < 1)
+		err = wd_fail(WD_ENOTINDEX, "schema version %lld is not one of wiredup's",
+		              (long long)version);
+	for (int64_t v = version; v < WD_SCHEMA_VERSION && err == WD_OK; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %lld", (long long)v + 1);
+		if ((err = store_exec(st, MIGRATIONS[v - 1])) == WD_OK)
+			err = store_exec(st, pragma);
+	}
+	if (err == WD_OK)
+		err = store_exec(st, "COMMIT");
+	if (err < 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", wd_last_error());
+		store_exec(st, "ROLLBACK");
+		return wd_fail(err, "%s: upgrading the index to schema version %d: %s", path,
+		               WD_SCHEMA_VERSION, msg);
+	}
+	return WD_OK;
+}
+
 /* Checks that an existing database is ours, or creates the schema. */
 static int check_or_create(wd_store *st, const char *path, int *created)
 {
@@ -163,7 +236,7 @@ static int check_or_create(wd_store *st, const char *path, int *created)
 			               "%s: index schema version %lld is newer than this "
 			               "wiredup understands (%d); upgrade wiredup",
 			               path, (long long)version, WD_SCHEMA_VERSION);
-		return WD_OK;
+		return version < WD_SCHEMA_VERSION ? migrate(st, path) : WD_OK;
 	}
 	if (n_tables > 0 || app_id != 0)
 		return wd_fail(WD_ENOTINDEX, "%s: not a wiredup index (a SQLite database "
@@ -175,7 +248,10 @@ static int check_or_create(wd_store *st, const char *path, int *created)
 	         WD_APPLICATION_ID, WD_SCHEMA_VERSION);
 	if ((err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
 		return err;
-	if ((err = store_exec(st, SCHEMA)) < 0 || (err = store_exec(st, pragmas)) < 0) {
+	err = store_exec(st, SCHEMA);
+	for (int v = 1; v < WD_SCHEMA_VERSION && err == WD_OK; v++)
+		err = store_exec(st, MIGRATIONS[v - 1]);
+	if (err < 0 || (err = store_exec(st, pragmas)) < 0) {
 		store_exec(st, "ROLLBACK");
 		return err;
 	}
@@ -465,6 +541,9 @@ int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
 	free(blob);
 	if (err == WD_OK)
 		*seq = sqlite3_last_insert_rowid(st->db);
+	if (err == WD_OK) /* when it was added: its age when its time is unknown */
+		err = store_run(st, ST_SET_ADDED, "storing an article", 2, *seq,
+		                (int64_t)time(NULL));
 	return err;
 }
 
@@ -684,4 +763,47 @@ int store_edge_score(wd_store *st, int64_t a, int64_t b, double *score)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, "reading a match");
 	return found;
+}
+
+int store_line_forget(wd_store *st, const char *source, uint64_t line, int64_t first_seq)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_LINE_FORGET);
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	sqlite3_bind_int64(s, 3, first_seq);
+	return step_done(st, s, "forgetting an article's lines");
+}
+
+int store_source_of(wd_store *st, int64_t seq, char **source)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_SOURCE_OF);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err = WD_OK;
+	*source = NULL;
+	if (rc == SQLITE_ROW)
+		err = column_dup(source, s, 0);
+	else
+		err = rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                        : store_fail(st, "reading an outlet");
+	sqlite3_reset(s);
+	return err;
+}
+
+int store_epoch(wd_store *st, int64_t *epoch)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_EPOCH);
+	int rc = sqlite3_step(s);
+	*epoch = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WD_OK : store_fail(st, "reading the epoch");
+}
+
+int store_bump_epoch(wd_store *st)
+{
+	return step_done(st, store_stmt(st, ST_BUMP_EPOCH), "bumping the epoch");
+}
+
+int store_column_dup(char **out, sqlite3_stmt *s, int i)
+{
+	return column_dup(out, s, i);
 }

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#define WD_SCHEMA_VERSION 1
+#define WD_SCHEMA_VERSION 2
 
 enum store_stmt {
 	ST_FIND_ID,
@@ -41,6 +41,19 @@ enum store_stmt {
 	ST_CLUSTER_OF,
 	ST_EDGE,
 	ST_CREDIT_OF,
+	/* deletion, time windows, lookups (evict.c, lookup.c) */
+	ST_SET_ADDED,
+	ST_ARTICLE_TIME,
+	ST_OLDER_THAN,
+	ST_DELETE_ARTICLE,
+	ST_MAX_SEQ,
+	ST_LINE_FORGET,
+	ST_ARTICLE_GET,
+	ST_MATCHES_OF,
+	ST_MATCH_INFO,
+	ST_SOURCE_OF,
+	ST_EPOCH,
+	ST_BUMP_EPOCH,
 	ST_COUNT
 };
 
@@ -138,6 +151,25 @@ int store_id_of(wd_store *st, int64_t seq, char **id);
 /* Returns a reset statement from the cache, for the few readers that
  * step through rows themselves (assignment, clusters). */
 sqlite3_stmt *store_stmt(wd_store *st, enum store_stmt which);
+
+/* Forgets that line of source was first seen in first_seq, unless it is
+ * learned chrome by now (rows of chrome stay: they describe the outlet). */
+int store_line_forget(wd_store *st, const char *source, uint64_t line, int64_t first_seq);
+
+/* Copies column i of the current row of s (NULL stays NULL) into a
+ * malloc'd string; WD_OK or WD_ENOMEM. */
+int store_column_dup(char **out, sqlite3_stmt *s, int i);
+
+/* The outlet of seq (malloc'd, NULL when none). */
+int store_source_of(wd_store *st, int64_t seq, char **source);
+
+/*
+ * The epoch: a counter in meta that a writer bumps when what other handles
+ * keep in memory goes stale (chrome learned, an ingest number freed for
+ * reuse). store_epoch reads it (0 before the first bump).
+ */
+int store_epoch(wd_store *st, int64_t *epoch);
+int store_bump_epoch(wd_store *st);
 
 /* wd_fail(WD_EDB) with SQLite's message. */
 int store_fail(wd_store *st, const char *what);

@@ -156,6 +156,12 @@ int verify_candidates(candidate_match **out, size_t *n_out, wd_index *ix, const 
 		verdict v;
 		if (cands.v[i] == self_seq)
 			continue;
+		if (ix->cutoff && (err = index_too_old(ix, cands.v[i])) != 0) {
+			if (err < 0)
+				goto done;
+			err = WD_OK; /* outside the time window: not matched */
+			continue;
+		}
 		if ((err = index_stored_doc(&other, ix, cands.v[i])) < 0)
 			goto done;
 		verify_docs(&v, doc, other, p->threshold);

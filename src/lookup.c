@@ -1,0 +1,252 @@
+/*
+ * lookup.c - one stored article (fields, cluster, credit, matches) and one
+ * cluster's members, each read on one snapshot.
+ */
+#include "index_internal.h"
+
+#include "error.h"
+#include "vec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A stored match of the article looked up, before it is filled in. */
+typedef struct edge {
+	int64_t other;
+	double jaccard, containment;
+	uint64_t shared;
+} edge;
+
+/* Best first; ties by ingest order (as verification orders matches). */
+static int cmp_edge(const void *a, const void *b)
+{
+	const edge *x = a, *y = b;
+	double sx = x->jaccard > x->containment ? x->jaccard : x->containment;
+	double sy = y->jaccard > y->containment ? y->jaccard : y->containment;
+	if (sx != sy)
+		return sx < sy ? 1 : -1;
+	return (x->other > y->other) - (x->other < y->other);
+}
+
+/* Reads the stored matches of seq, best first. */
+static int read_edges(edge **out, size_t *n, wd_store *st, int64_t seq)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_MATCHES_OF);
+	size_t cap = 0;
+	int rc, err = WD_OK;
+	*out = NULL;
+	*n = 0;
+	sqlite3_bind_int64(s, 1, seq);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (wd_grow(out, &cap, *n, sizeof **out, 16) < 0) {
+			err = wd_fail_oom();
+			break;
+		}
+		(*out)[(*n)++] = (edge){sqlite3_column_int64(s, 0), sqlite3_column_double(s, 1),
+		                        sqlite3_column_double(s, 2),
+		                        (uint64_t)sqlite3_column_int64(s, 3)};
+	}
+	if (err == WD_OK && rc != SQLITE_DONE)
+		err = store_fail(st, "reading matches");
+	sqlite3_reset(s);
+	if (err == WD_OK && *n > 1)
+		qsort(*out, *n, sizeof **out, cmp_edge);
+	return err;
+}
+
+/* Fills in match m from edge e of an article of n_shingles shingles. */
+static int fill_match(wd_match *m, wd_store *st, const edge *e, uint64_t n_shingles)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_MATCH_INFO);
+	int rc, err;
+	sqlite3_bind_int64(s, 1, e->other);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? wd_fail(WD_EDB, "corrupt index: a match with "
+		                                   "missing article #%lld", (long long)e->other)
+		                         : store_fail(st, "reading a match");
+	}
+	uint64_t other_n = (uint64_t)sqlite3_column_int64(s, 5);
+	m->jaccard = e->jaccard;
+	m->containment = e->containment;
+	m->score = e->jaccard > e->containment ? e->jaccard : e->containment;
+	m->shared_shingles = e->shared;
+	m->contained = n_shingles < other_n ? WD_CONTAINED_ARTICLE
+	               : n_shingles > other_n ? WD_CONTAINED_MATCH : WD_CONTAINED_NEITHER;
+	if ((err = store_column_dup(&m->id, s, 0)) == WD_OK &&
+	    (err = store_column_dup(&m->cluster, s, 1)) == WD_OK &&
+	    (err = store_column_dup(&m->source, s, 2)) == WD_OK &&
+	    (err = store_column_dup(&m->credit_agency, s, 3)) == WD_OK)
+		err = store_column_dup(&m->credit_place, s, 4);
+	sqlite3_reset(s);
+	return err;
+}
+
+typedef struct article_call {
+	wd_article_info *info;
+	const char *id;
+} article_call;
+
+static int get_article(wd_index *ix, void *ctx)
+{
+	article_call *c = ctx;
+	wd_article_info *a = c->info;
+	sqlite3_stmt *s = store_stmt(&ix->store, ST_ARTICLE_GET);
+	edge *edges = NULL;
+	size_t n_edges = 0;
+	int rc, err;
+
+	sqlite3_bind_text(s, 1, c->id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article '%s'", c->id)
+		                         : store_fail(&ix->store, "reading an article");
+	}
+	a->seq = sqlite3_column_int64(s, 0);
+	a->added = sqlite3_column_int64(s, 9);
+	a->n_shingles = (uint64_t)sqlite3_column_int64(s, 10);
+	/* the text may hold NUL bytes (the API takes a length): copy it whole */
+	a->text_len = (size_t)sqlite3_column_bytes(s, 6);
+	if (!(a->text = malloc(a->text_len + 1))) {
+		err = wd_fail_oom();
+	} else {
+		if (a->text_len)
+			memcpy(a->text, sqlite3_column_blob(s, 6), a->text_len);
+		a->text[a->text_len] = '\0';
+		char **cols[] = {&a->id, &a->title, &a->source, &a->published, &a->url};
+		err = WD_OK;
+		for (int i = 0; i < 5 && err == WD_OK; i++)
+			err = store_column_dup(cols[i], s, i + 1);
+		if (err == WD_OK && (err = store_column_dup(&a->credit_agency, s, 7)) == WD_OK &&
+		    (err = store_column_dup(&a->credit_place, s, 8)) == WD_OK)
+			err = store_column_dup(&a->cluster, s, 11);
+	}
+	sqlite3_reset(s);
+	if (err == WD_OK && (err = read_edges(&edges, &n_edges, &ix->store, a->seq)) == WD_OK &&
+	    n_edges && !(a->matches = calloc(n_edges, sizeof *a->matches)))
+		err = wd_fail_oom();
+	for (size_t i = 0; i < n_edges && err == WD_OK; i++) {
+		a->n_matches = i + 1;
+		err = fill_match(&a->matches[i], &ix->store, &edges[i], a->n_shingles);
+	}
+	free(edges);
+	return err;
+}
+
+int wd_index_get_article(wd_article_info **out, wd_index *ix, const char *id)
+{
+	article_call c = {calloc(1, sizeof *c.info), id};
+	int err;
+	*out = NULL;
+	if (!id)
+		return wd_fail(WD_EINVAL, "no id given");
+	if (!c.info)
+		return wd_fail_oom();
+	if ((err = index_read(ix, get_article, &c)) < 0) {
+		wd_article_info_free(c.info);
+		return err;
+	}
+	*out = c.info;
+	return WD_OK;
+}
+
+void wd_article_info_free(wd_article_info *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n_matches; i++) {
+		free(a->matches[i].id);
+		free(a->matches[i].cluster);
+		free(a->matches[i].credit_agency);
+		free(a->matches[i].credit_place);
+		free(a->matches[i].source);
+	}
+	free(a->matches);
+	free(a->id);
+	free(a->title);
+	free(a->source);
+	free(a->published);
+	free(a->url);
+	free(a->text);
+	free(a->cluster);
+	free(a->credit_agency);
+	free(a->credit_place);
+	free(a);
+}
+
+typedef struct cluster_call {
+	wd_cluster_info *info;
+	const char *id;
+} cluster_call;
+
+static int get_cluster(wd_index *ix, void *ctx)
+{
+	cluster_call *c = ctx;
+	wd_cluster_info *ci = c->info;
+	i64_vec label = {0};
+	int64_t seq;
+	uint64_t hash;
+	size_t cap = 0;
+	int rc, err, found = store_find_id(&ix->store, c->id, &seq, &hash);
+
+	if (found <= 0)
+		return found < 0 ? found : wd_fail(WD_ENOTFOUND, "no article or cluster '%s'", c->id);
+	if ((err = store_ints(&ix->store, ST_CLUSTER_OF, "reading a cluster", &label, 1, seq)) < 0)
+		return err;
+	sqlite3_stmt *s = store_stmt(&ix->store, ST_CLUSTER_MEMBERS);
+	sqlite3_bind_int64(s, 1, label.n ? label.v[0] : seq);
+	i64_free(&label);
+	while (err == WD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (wd_grow(&ci->members, &cap, ci->size, sizeof *ci->members, 8) < 0) {
+			err = wd_fail_oom();
+			break;
+		}
+		wd_member *m = &ci->members[ci->size++];
+		memset(m, 0, sizeof *m);
+		char **cols[] = {&m->id, &m->source, &m->published, &m->credit_agency,
+		                 &m->credit_place};
+		for (int i = 0; i < 5 && err == WD_OK; i++)
+			err = store_column_dup(cols[i], s, i);
+	}
+	if (err == WD_OK && rc != SQLITE_DONE)
+		err = store_fail(&ix->store, "reading cluster members");
+	sqlite3_reset(s);
+	if (err == WD_OK && ci->size == 0)
+		err = wd_fail(WD_EDB, "corrupt index: article '%s' is in an empty cluster", c->id);
+	if (err == WD_OK && !(ci->id = strdup(ci->members[0].id)))
+		err = wd_fail_oom();
+	return err;
+}
+
+int wd_index_get_cluster(wd_cluster_info **out, wd_index *ix, const char *id)
+{
+	cluster_call c = {calloc(1, sizeof *c.info), id};
+	int err;
+	*out = NULL;
+	if (!id)
+		return wd_fail(WD_EINVAL, "no id given");
+	if (!c.info)
+		return wd_fail_oom();
+	if ((err = index_read(ix, get_cluster, &c)) < 0) {
+		wd_cluster_info_free(c.info);
+		return err;
+	}
+	*out = c.info;
+	return WD_OK;
+}
+
+void wd_cluster_info_free(wd_cluster_info *ci)
+{
+	if (!ci)
+		return;
+	for (size_t i = 0; i < ci->size; i++) {
+		free(ci->members[i].id);
+		free(ci->members[i].source);
+		free(ci->members[i].published);
+		free(ci->members[i].credit_agency);
+		free(ci->members[i].credit_place);
+	}
+	free(ci->members);
+	free(ci->id);
+	free(ci);
+}

@@ -1,0 +1,101 @@
+/*
+ * txn.c - how a handle reads and writes: every write in a transaction (or
+ * a savepoint of the open batch), every multi-statement read on one
+ * snapshot, and what the handle keeps in memory (learned chrome, analysed
+ * articles) refreshed when another handle of the same file made it stale.
+ */
+#include "index_internal.h"
+
+#include "error.h"
+
+#include <stdio.h>
+
+int index_write(wd_index *ix, int (*fn)(wd_index *, void *), void *ctx)
+{
+	int err, own = !ix->in_batch;
+	/* Outside a batch the write is its own transaction; inside, a
+	 * savepoint undoes a failed write without touching the rest of the
+	 * batch. */
+	if (own && (err = store_exec(&ix->store, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((own && (err = index_refresh(ix)) < 0) ||
+	    (err = store_exec(&ix->store, "SAVEPOINT wd_write")) < 0)
+		goto end;
+	err = fn(ix, ctx);
+	if (err < 0) {
+		store_exec(&ix->store, "ROLLBACK TO wd_write");
+		store_exec(&ix->store, "RELEASE wd_write");
+	} else {
+		err = store_exec(&ix->store, "RELEASE wd_write");
+	}
+end:
+	if (own) {
+		if (err >= 0) {
+			int c = store_exec(&ix->store, "COMMIT");
+			if (c < 0)
+				err = c;
+		}
+		if (err < 0) {
+			/* keep the write's message, not the rollback's */
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s", wd_last_error());
+			store_exec(&ix->store, "ROLLBACK");
+			wd_fail(err, "%s", msg);
+		}
+	}
+	return err;
+}
+
+int index_read(wd_index *ix, int (*fn)(wd_index *, void *), void *ctx)
+{
+	int err, own = sqlite3_get_autocommit(ix->store.db);
+	if (own && (err = store_exec(&ix->store, "BEGIN")) < 0)
+		return err;
+	if ((err = index_refresh(ix)) >= 0)
+		err = fn(ix, ctx);
+	if (own) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", wd_last_error());
+		/* a read transaction has nothing to keep: end it either way */
+		int c = store_exec(&ix->store, err >= 0 ? "COMMIT" : "ROLLBACK");
+		if (err < 0)
+			wd_fail(err, "%s", msg);
+		else if (c < 0)
+			err = c;
+	}
+	return err;
+}
+
+int index_refresh(wd_index *ix)
+{
+	int64_t epoch;
+	int err = store_epoch(&ix->store, &epoch);
+	if (err < 0 || epoch == ix->epoch)
+		return err;
+	chrome_free(&ix->chrome);
+	doc_cache_free(&ix->cache);
+	if ((err = chrome_load(&ix->chrome, &ix->store)) == WD_OK)
+		ix->epoch = epoch;
+	return err;
+}
+
+int index_bump_epoch(wd_index *ix)
+{
+	int err = store_bump_epoch(&ix->store);
+	return err < 0 ? err : store_epoch(&ix->store, &ix->epoch);
+}
+
+int index_too_old(wd_index *ix, int64_t seq)
+{
+	i64_vec t = {0};
+	int err = store_ints(&ix->store, ST_ARTICLE_TIME, "reading an article's time", &t, 1, seq);
+	int old = err == WD_OK && t.n && t.v[0] < ix->cutoff;
+	i64_free(&t);
+	return err < 0 ? err : old;
+}
+
+int wd_index_set_fsync(wd_index *ix, int every_commit)
+{
+	return store_exec(&ix->store, every_commit ? "PRAGMA synchronous = FULL"
+	                                           : "PRAGMA synchronous = NORMAL");
+}
