@@ -369,6 +369,20 @@ int wd_reader_open_dir(wd_reader **out, const char *dir);
  */
 int wd_reader_next(wd_article *article, wd_reader *reader);
 
+/*
+ * Opens a JSON document in memory (data, len bytes; borrowed until
+ * wd_reader_open_json returns): one article object, or an array of them,
+ * with the fields of wd_reader_open_jsonl. Invalid JSON or another kind
+ * of value fails here (WD_EINPUT, "NAME: reason"); a bad element fails its
+ * wd_reader_next ("NAME[i]: reason", i counted from 0) and
+ * wd_reader_line says its number counted from 1 (0 for a single object).
+ */
+int wd_reader_open_json(wd_reader **out, const char *name, const char *data, size_t len);
+
+/* The number of articles in an array opened with wd_reader_open_json;
+ * -1 for anything else. */
+int wd_reader_count(const wd_reader *reader);
+
 /* Records larger than this are rejected (WD_EINPUT), by default. */
 #define WD_DEFAULT_MAX_BYTES ((size_t)16 << 20)
 

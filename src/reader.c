@@ -26,6 +26,9 @@ struct wd_reader {
 	char *file_buf;  /* contents of the current file */
 	char *file_path; /* its full path, for messages */
 	size_t max_bytes; /* larger records are rejected */
+	/* a JSON document in memory: one article or an array of them */
+	json_t *doc;
+	size_t doc_next;
 };
 
 static wd_reader *reader_new(const char *name)
@@ -87,24 +90,33 @@ static int record_fail(wd_reader *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (r->doc && json_is_array(r->doc))
+		return wd_fail(WD_EINPUT, "%s[%zu]: %s", r->name, r->doc_next - 1, msg);
 	if (r->line_no)
 		return wd_fail(WD_EINPUT, "%s:%zu: %s", r->name, r->line_no, msg);
 	return wd_fail(WD_EINPUT, "%s: %s", r->name, msg);
 }
 
-static int parse_line(wd_article *a, wd_reader *r, char *line, size_t len)
+/* Parses JSON text; NULL (and the record failed) if it is not JSON. */
+static json_t *load_json(wd_reader *r, const char *text, size_t len)
 {
 	json_error_t jerr;
-	json_t *obj, *id;
-	json_t *text;
+	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!v && strstr(jerr.text, "JSON_ALLOW_NUL"))
+		record_fail(r, "a string holds a NUL character (\\u0000) (column %d)",
+		            jerr.column);
+	else if (!v && jerr.line > 1) /* a document of several lines */
+		record_fail(r, "invalid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+		            jerr.column);
+	else if (!v)
+		record_fail(r, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
+	return v;
+}
 
-	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!obj && strstr(jerr.text, "JSON_ALLOW_NUL"))
-		return record_fail(r, "a string holds a NUL character (\\u0000) (column %d)",
-		                   jerr.column);
-	if (!obj)
-		return record_fail(r, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
-	r->current = obj;
+/* The article of a JSON value (r->current, owned by the reader). */
+static int parse_object(wd_article *a, wd_reader *r, json_t *obj)
+{
+	json_t *id, *text;
 	if (!json_is_object(obj))
 		return record_fail(r, "not a JSON object");
 
@@ -138,6 +150,13 @@ static int parse_line(wd_article *a, wd_reader *r, char *line, size_t len)
 	if (!a->published && get_string(&a->published, obj, "date") < 0)
 		return record_fail(r, "article '%s': \"date\" must be a string or null", a->id);
 	return 1;
+}
+
+static int parse_line(wd_article *a, wd_reader *r, char *line, size_t len)
+{
+	if (!(r->current = load_json(r, line, len)))
+		return WD_EINPUT;
+	return parse_object(a, r, r->current);
 }
 
 static int next_jsonl(wd_article *a, wd_reader *r)
@@ -324,10 +343,49 @@ static int next_file(wd_article *a, wd_reader *r)
 	return 1;
 }
 
+int wd_reader_open_json(wd_reader **out, const char *name, const char *data, size_t len)
+{
+	wd_reader *r = reader_new(name ? name : "<json>");
+	*out = NULL;
+	if (!r)
+		return wd_fail_oom();
+	if (len > r->max_bytes) {
+		wd_reader_close(r);
+		return wd_fail(WD_EINPUT, "%s: %zu bytes is over the limit of %zu", r->name, len,
+		               WD_DEFAULT_MAX_BYTES);
+	}
+	if (!(r->doc = load_json(r, data, len))) {
+		wd_reader_close(r);
+		return WD_EINPUT;
+	}
+	/* jansson takes only an object or an array at the top */
+	*out = r;
+	return WD_OK;
+}
+
+/* The next article of an in-memory document. */
+static int next_doc(wd_article *a, wd_reader *r)
+{
+	size_t n = json_is_array(r->doc) ? json_array_size(r->doc) : 1;
+	if (r->doc_next == n)
+		return 0;
+	json_t *v = json_is_array(r->doc) ? json_array_get(r->doc, r->doc_next) : r->doc;
+	r->doc_next++;
+	r->current = json_incref(v);
+	return parse_object(a, r, v);
+}
+
+int wd_reader_count(const wd_reader *r)
+{
+	return r->doc && json_is_array(r->doc) ? (int)json_array_size(r->doc) : -1;
+}
+
 int wd_reader_next(wd_article *a, wd_reader *r)
 {
 	json_decref(r->current);
 	r->current = NULL;
+	if (r->doc)
+		return next_doc(a, r);
 	return r->fp ? next_jsonl(a, r) : next_file(a, r);
 }
 
@@ -343,6 +401,8 @@ const char *wd_reader_name(const wd_reader *r)
 
 size_t wd_reader_line(const wd_reader *r)
 {
+	if (r->doc)
+		return json_is_array(r->doc) ? r->doc_next : 0;
 	return r->fp ? r->line_no : 0;
 }
 
@@ -353,6 +413,7 @@ void wd_reader_close(wd_reader *r)
 	if (r->owns_fp)
 		fclose(r->fp);
 	json_decref(r->current);
+	json_decref(r->doc);
 	for (size_t i = 0; i < r->n_paths; i++)
 		free(r->paths[i]);
 	free(r->paths);

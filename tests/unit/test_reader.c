@@ -261,11 +261,60 @@ static void test_empty_directory(void **state)
 	wd_reader_close(r);
 }
 
+static void test_json_document(void **state)
+{
+	(void)state;
+	wd_reader *r = NULL;
+	wd_article a;
+	/* one object */
+	const char *one = "{\"id\": 7, \"text\": \"Hello\", \"source\": \"s\"}";
+	assert_int_equal(wd_reader_open_json(&r, "body", one, strlen(one)), WD_OK);
+	assert_int_equal(wd_reader_count(r), -1);
+	expect_article(r, &a, "7", "Hello");
+	assert_string_equal(a.source, "s");
+	assert_int_equal(wd_reader_line(r), 0);
+	expect_end(r);
+	wd_reader_close(r);
+
+	/* an array, over several lines, with bad elements named by index */
+	const char *many = "[\n {\"id\": \"a\", \"text\": \"A\"},\n {\"id\": \"b\"},\n 5,\n"
+	                   " {\"id\": \"c\", \"text\": \"C\", \"title\": 1},\n"
+	                   " {\"id\": \"d\", \"text\": \"D\", \"date\": \"2020\"}]";
+	assert_int_equal(wd_reader_open_json(&r, "body", many, strlen(many)), WD_OK);
+	assert_int_equal(wd_reader_count(r), 5);
+	expect_article(r, &a, "a", "A");
+	assert_int_equal(wd_reader_line(r), 1);
+	expect_bad_record(r, "body[1]: article 'b': missing \"text\"");
+	expect_bad_record(r, "body[2]: not a JSON object");
+	expect_bad_record(r, "body[3]: article 'c': \"title\" must be a string or null");
+	expect_article(r, &a, "d", "D");
+	assert_string_equal(a.published, "2020");
+	assert_int_equal(wd_reader_line(r), 5);
+	expect_end(r);
+	wd_reader_close(r);
+
+	/* not JSON, or neither an object nor an array: no reader */
+	const char *bad[] = {"{\"id\": \"a\",\n \"text\": }", "\"text\"", "", "[1] x"};
+	const char *why[] = {"body: invalid JSON", "body: invalid JSON: '[' or '{' expected",
+	                     "body: invalid JSON", "body: invalid JSON"};
+	for (size_t i = 0; i < 4; i++) {
+		r = (wd_reader *)&r;
+		assert_int_equal(wd_reader_open_json(&r, "body", bad[i], strlen(bad[i])), WD_EINPUT);
+		assert_null(r);
+		if (!strstr(wd_last_error(), why[i]))
+			print_message("'%s' lacks '%s'\n", wd_last_error(), why[i]);
+		assert_non_null(strstr(wd_last_error(), why[i]));
+	}
+	assert_non_null(strstr((wd_reader_open_json(&r, "body", bad[0], strlen(bad[0])),
+	                        wd_last_error()), "line 2"));
+}
+
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup_dir, remove_dir)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_document),
 		DIR_TEST(test_valid_line),
 		DIR_TEST(test_optional_fields),
 		DIR_TEST(test_integer_id),
