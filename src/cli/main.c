@@ -387,14 +387,6 @@ static int cmd_add(options *o)
 
 /* ---- query ---- */
 
-/* {"agency", "place"}, or null when the article names no agency. */
-static json_t *credit_json(const char *agency, const char *place)
-{
-	if (!agency && !place)
-		return json_null();
-	return json_pack("{s:s?, s:s?}", "agency", agency, "place", place);
-}
-
 typedef struct query_ctx {
 	wd_index *ix;
 	size_t max_matches;
@@ -407,22 +399,7 @@ static int query_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 	int err = article_outcome(wd_index_query(&res, q->ix, a), r, st);
 	if (err != 0)
 		return err < 0 ? err : 0;
-	json_t *matches = json_array();
-	for (size_t i = 0; i < res->n_matches && i < q->max_matches; i++) {
-		const wd_match *m = &res->matches[i];
-		const char *contained = m->contained == WD_CONTAINED_ARTICLE ? "article_in_match"
-		                        : m->contained == WD_CONTAINED_MATCH ? "match_in_article"
-		                                                             : "same_size";
-		json_array_append_new(matches, json_pack(
-			"{s:s, s:s, s:f, s:f, s:I, s:s, s:o}", "id", m->id, "cluster",
-			m->cluster, "jaccard", m->jaccard, "containment", m->containment,
-			"shared_shingles", (json_int_t)m->shared_shingles, "contained", contained,
-			"credit", credit_json(m->credit_agency, m->credit_place)));
-	}
-	json_t *rec = json_pack("{s:s, s:s, s:b, s:o, s:I, s:o}", "id", a->id, "cluster",
-	                        res->cluster, "new_story", res->new_story, "credit",
-	                        credit_json(res->credit_agency, res->credit_place),
-	                        "shingles", (json_int_t)res->n_shingles, "matches", matches);
+	json_t *rec = out_query_json(a->id, res, q->max_matches);
 	wd_query_result_free(res);
 	return out_record(stdout, FORMAT_JSONL, NULL, rec) < 0 ? WD_EIO : 0;
 }
@@ -488,16 +465,7 @@ static int cmd_stats(options *o)
 		return EXIT_FATAL;
 	}
 	wd_index_params(&p, ix);
-	json_t *params = json_pack(
-		"{s:i, s:i, s:i, s:i, s:f, s:f, s:I}", "shingle_words", (int)p.shingle_words,
-		"num_perm", (int)p.num_perm, "bands", (int)p.bands, "rows", (int)p.rows,
-		"lsh_threshold", p.lsh_threshold, "threshold", p.threshold, "seed",
-		(json_int_t)p.seed);
-	json_t *rec = json_pack("{s:I, s:I, s:I, s:I, s:i, s:o}", "articles",
-	                        (json_int_t)s.articles, "clusters", (json_int_t)s.clusters,
-	                        "multi_member_clusters", (json_int_t)s.multi_clusters,
-	                        "matches", (json_int_t)s.matches, "schema_version",
-	                        s.schema_version, "params", params);
+	json_t *rec = out_stats_json(&s, &p);
 	wd_index_close(ix);
 	return out_record(stdout, FORMAT_JSONL, NULL, rec) < 0 ? EXIT_FATAL : 0;
 }

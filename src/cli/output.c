@@ -75,3 +75,53 @@ int out_record(FILE *fp, out_format fmt, const char *const *columns, json_t *rec
 	json_decref(rec);
 	return ferror(fp) ? -1 : 0;
 }
+
+json_t *out_credit_json(const char *agency, const char *place)
+{
+	if (!agency && !place)
+		return json_null();
+	return json_pack("{s:s?, s:s?}", "agency", agency, "place", place);
+}
+
+json_t *out_match_json(const wd_match *m)
+{
+	const char *contained = m->contained == WD_CONTAINED_ARTICLE ? "article_in_match"
+	                        : m->contained == WD_CONTAINED_MATCH ? "match_in_article"
+	                                                             : "same_size";
+	return json_pack("{s:s, s:s, s:s?, s:f, s:f, s:I, s:s, s:o}", "id", m->id, "cluster",
+	                 m->cluster, "source", m->source, "jaccard", m->jaccard,
+	                 "containment", m->containment, "shared_shingles",
+	                 (json_int_t)m->shared_shingles, "contained", contained, "credit",
+	                 out_credit_json(m->credit_agency, m->credit_place));
+}
+
+json_t *out_answer_json(const out_answer *a, size_t max_matches)
+{
+	json_t *matches = json_array();
+	for (size_t i = 0; i < a->n_matches && i < max_matches; i++)
+		json_array_append_new(matches, out_match_json(&a->matches[i]));
+	return json_pack("{s:s, s:s, s:b, s:o, s:I, s:o}", "id", a->id, "cluster", a->cluster,
+	                 "new_story", a->new_story, "credit",
+	                 out_credit_json(a->credit_agency, a->credit_place), "shingles",
+	                 (json_int_t)a->shingles, "matches", matches);
+}
+
+json_t *out_query_json(const char *id, const wd_query_result *r, size_t max_matches)
+{
+	out_answer a = {id, r->cluster, r->new_story, r->credit_agency, r->credit_place,
+	                r->n_shingles, r->matches, r->n_matches};
+	return out_answer_json(&a, max_matches);
+}
+
+json_t *out_stats_json(const wd_stats *s, const wd_params *p)
+{
+	json_t *params = json_pack(
+		"{s:i, s:i, s:i, s:i, s:f, s:f, s:I}", "shingle_words", (int)p->shingle_words,
+		"num_perm", (int)p->num_perm, "bands", (int)p->bands, "rows", (int)p->rows,
+		"lsh_threshold", p->lsh_threshold, "threshold", p->threshold, "seed",
+		(json_int_t)p->seed);
+	return json_pack("{s:I, s:I, s:I, s:I, s:i, s:o}", "articles", (json_int_t)s->articles,
+	                 "clusters", (json_int_t)s->clusters, "multi_member_clusters",
+	                 (json_int_t)s->multi_clusters, "matches", (json_int_t)s->matches,
+	                 "schema_version", s->schema_version, "params", params);
+}

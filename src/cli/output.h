@@ -2,6 +2,8 @@
 #ifndef WD_CLI_OUTPUT_H
 #define WD_CLI_OUTPUT_H
 
+#include "wiredup.h"
+
 #include <jansson.h>
 #include <stdio.h>
 
@@ -15,5 +17,31 @@ typedef enum { FORMAT_JSONL, FORMAT_CSV } out_format;
  * error.
  */
 int out_record(FILE *fp, out_format fmt, const char *const *columns, json_t *rec);
+
+/* {"agency", "place"}, or null when neither is known. */
+json_t *out_credit_json(const char *agency, const char *place);
+
+/* One verified match: {"id", "cluster", "source", "jaccard", "containment",
+ * "shared_shingles", "contained", "credit"}. */
+json_t *out_match_json(const wd_match *m);
+
+/* What is known of an article against an index: {"id", "cluster",
+ * "new_story", "credit", "shingles", "matches": [at most max_matches]} --
+ * the answer of `wiredup query` and of the server. */
+typedef struct out_answer {
+	const char *id, *cluster;
+	int new_story;
+	const char *credit_agency, *credit_place;
+	uint64_t shingles;
+	const wd_match *matches;
+	size_t n_matches;
+} out_answer;
+json_t *out_answer_json(const out_answer *a, size_t max_matches);
+
+/* The answer of a query result for article id. */
+json_t *out_query_json(const char *id, const wd_query_result *r, size_t max_matches);
+
+/* Counts and parameters: the record of `wiredup stats`. */
+json_t *out_stats_json(const wd_stats *s, const wd_params *p);
 
 #endif
