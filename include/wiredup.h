@@ -145,6 +145,10 @@ void wd_index_params(wd_params *out, const wd_index *index);
 int wd_index_begin(wd_index *index);
 int wd_index_commit(wd_index *index);
 
+/* Abandons the open batch: every write since wd_index_begin is undone
+ * (for a caller whose commit failed, or who changed its mind). */
+int wd_index_rollback(wd_index *index);
+
 /* What wd_index_add did. */
 typedef enum wd_add_status {
 	WD_ADD_NEW = 0,      /* stored as a new article */

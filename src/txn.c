@@ -99,3 +99,22 @@ int wd_index_set_fsync(wd_index *ix, int every_commit)
 	return store_exec(&ix->store, every_commit ? "PRAGMA synchronous = FULL"
 	                                           : "PRAGMA synchronous = NORMAL");
 }
+
+int wd_index_rollback(wd_index *ix)
+{
+	if (!ix->in_batch)
+		return wd_fail(WD_EINVAL, "no batch is open");
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", wd_last_error());
+	/* SQLite may have ended the transaction itself (a failed COMMIT of a
+	 * full disk): then there is nothing left to roll back */
+	if (!sqlite3_get_autocommit(ix->store.db))
+		store_exec(&ix->store, "ROLLBACK");
+	ix->in_batch = 0;
+	/* what the handle learned or analysed in the batch is undone too */
+	ix->epoch = -1;
+	int err = index_refresh(ix);
+	if (err == WD_OK)
+		wd_fail(WD_OK, "%s", msg);
+	return err;
+}

@@ -9,6 +9,7 @@
 #include "wiredup.h"
 
 #include "output.h"
+#include "serve.h"
 
 #include <getopt.h>
 #include <stddef.h>
@@ -34,12 +35,18 @@ typedef struct options {
 	int verbose;
 	char **files;
 	int n_files;
+	/* serve */
+	const char *listen;
+	const char *token_file;
+	int64_t window;
+	size_t threads, queue, max_connections;
+	int sync_full;
 } options;
 
 
 /* Which options each command takes (bit per option group). */
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
-       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128 };
+       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_SERVE = 256 };
 
 typedef struct command {
 	const char *name;
@@ -80,6 +87,7 @@ static void usage_main(FILE *fp)
 	      "  query     find an article's matches in an index, storing nothing\n"
 	      "  clusters  list an index's clusters\n"
 	      "  stats     counts and parameters of an index\n"
+	      "  serve     answer over HTTP: new story, or copy of which cluster\n"
 	      "\n"
 	      "'wiredup COMMAND --help' describes a command.\n"
 	      "Exit status: 0 success; 1 some input records were rejected;\n"
@@ -470,6 +478,16 @@ static int cmd_stats(options *o)
 	return out_record(stdout, FORMAT_JSONL, NULL, rec) < 0 ? EXIT_FATAL : 0;
 }
 
+/* ---- serve ---- */
+
+static int cmd_serve(options *o)
+{
+	serve_config c = {o->db, o->listen, o->token_file, o->window, o->threads, o->queue,
+	                  o->max_connections, o->max_bytes, o->max_matches,
+	                  o->busy_timeout, o->sync_full};
+	return serve_run(&c);
+}
+
 /* ---- argument parsing ---- */
 
 static const command COMMANDS[] = {
@@ -524,6 +542,32 @@ static const command COMMANDS[] = {
 	 "  -d, --db PATH          the index\n"
 	 "      --min-size N       only clusters of N or more members (1)\n"
 	 "  -f, --format F         jsonl (default) or csv\n"},
+	{"serve", cmd_serve, A_DB | A_DB_REQ | A_MAX_MATCHES | A_SERVE,
+	 "usage: wiredup serve --db PATH [options]\n"
+	 "\n"
+	 "Serves the index over HTTP (JSON in and out; docs/api.md):\n"
+	 "  POST /v1/articles, POST /v1/query, GET|DELETE /v1/articles/{id},\n"
+	 "  GET /v1/clusters/{id}, GET /v1/health, GET /v1/stats.\n"
+	 "A write is answered once it is committed. SIGTERM or SIGINT: stop\n"
+	 "accepting, finish and commit every queued write, answer, exit.\n"
+	 "\n"
+	 "  -d, --db PATH          the index (created if missing)\n"
+	 "      --listen HOST:PORT where to listen (127.0.0.1:8080); port 0 picks\n"
+	 "                         a free one; the address is printed on stderr\n"
+	 "      --token-file FILE  require 'Authorization: Bearer TOKEN', TOKEN\n"
+	 "                         being the file's first line (not for /v1/health)\n"
+	 "      --window DURATION  match only articles of the last DURATION (72h,\n"
+	 "                         30m, 7d, seconds) by published time, or time\n"
+	 "                         added when unknown; older ones are deleted\n"
+	 "      --max-bytes N      largest request body (16 MiB); larger: 413\n"
+	 "      --max-matches N    matches listed per article (10)\n"
+	 "      --threads N        HTTP threads, each with a reader (4)\n"
+	 "      --queue N          writes waiting at most; more get 503 (1024)\n"
+	 "      --max-connections N  open connections at most (512)\n"
+	 "      --sync full|normal full (default): every commit is synced to disk\n"
+	 "                         before it is answered (survives power loss);\n"
+	 "                         normal: survives the process dying, not power loss\n"
+	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"stats", cmd_stats, A_DB | A_DB_REQ,
 	 "usage: wiredup stats --db PATH\n"
 	 "\n"
@@ -542,7 +586,8 @@ static void usage_command(FILE *fp, const command *c)
 }
 
 /* How an option's value is parsed and where it goes. */
-typedef enum { V_STRING, V_FORMAT, V_UNIT, V_U32, V_SIZE, V_SEED, V_FLAG, V_BOOL } value_kind;
+typedef enum { V_STRING, V_FORMAT, V_UNIT, V_U32, V_SIZE, V_SEED, V_FLAG, V_BOOL,
+               V_DURATION, V_SYNC } value_kind;
 
 typedef struct option_spec {
 	const char *name;
@@ -567,9 +612,16 @@ static const option_spec OPTIONS[] = {
 	{"min-size", 0, V_SIZE, A_MIN_SIZE, AT(min_size)},
 	{"max-matches", 0, V_SIZE, A_MAX_MATCHES, AT(max_matches)},
 	{"batch-size", 0, V_SIZE, A_BATCH, AT(batch_size)},
-	{"max-bytes", 0, V_SIZE, A_INPUT, AT(max_bytes)},
+	{"max-bytes", 0, V_SIZE, A_INPUT | A_SERVE, AT(max_bytes)},
 	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
 	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
+	{"listen", 0, V_STRING, A_SERVE, AT(listen)},
+	{"token-file", 0, V_STRING, A_SERVE, AT(token_file)},
+	{"window", 0, V_DURATION, A_SERVE, AT(window)},
+	{"threads", 0, V_SIZE, A_SERVE, AT(threads)},
+	{"queue", 0, V_SIZE, A_SERVE, AT(queue)},
+	{"max-connections", 0, V_SIZE, A_SERVE, AT(max_connections)},
+	{"sync", 0, V_SYNC, A_SERVE, AT(sync_full)},
 	{"help", 'h', V_FLAG, ~0u, 0},
 };
 #undef AT
@@ -601,6 +653,23 @@ static int parse_value(options *o, const option_spec *spec, const char *val)
 		*(double *)dst = d;
 		return 0;
 	case V_FLAG:
+		return 0;
+	case V_SYNC:
+		if (strcmp(val, "full") != 0 && strcmp(val, "normal") != 0)
+			return -1;
+		*(int *)dst = strcmp(val, "full") == 0;
+		return 0;
+	case V_DURATION: /* N[smhd], N > 0 */
+		n = strtoull(val, &end, 10);
+		if (!*val || val[0] == '-' || n == 0 || end == val ||
+		    (*end && (end[1] || !strchr("smhd", *end))))
+			return -1;
+		{
+			uint64_t unit = *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 1;
+			if (n > (uint64_t)INT64_MAX / unit)
+				return -1;
+			*(int64_t *)dst = (int64_t)(n * unit);
+		}
 		return 0;
 	case V_BOOL:
 		*(int *)dst = 1;
@@ -691,7 +760,8 @@ int main(int argc, char **argv)
 {
 	options o = {.format = FORMAT_JSONL, .min_size = 1, .max_matches = 10,
 	             .batch_size = 10000, .max_bytes = WD_DEFAULT_MAX_BYTES,
-	             .busy_timeout = 5000};
+	             .busy_timeout = 5000, .listen = "127.0.0.1:8080", .threads = 4,
+	             .queue = 1024, .max_connections = 512, .sync_full = 1};
 	wd_params_init(&o.params);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage_main(argc < 2 ? stderr : stdout);
