@@ -233,3 +233,9 @@ int chrome_forget(wd_store *st, int64_t seq, const char *source, const void *blo
 		err = store_line_forget(st, source, blob_hash(blob, i), seq);
 	return err;
 }
+
+int chrome_add(chrome_model *m, const char *source, uint64_t line)
+{
+	uint64_t key = chrome_source_key(source);
+	return key ? set_add(m, mix(key, line)) : WD_OK;
+}

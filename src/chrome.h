@@ -21,6 +21,9 @@ typedef struct chrome_model {
 int chrome_load(chrome_model *m, wd_store *st);
 void chrome_free(chrome_model *m);
 
+/* Adds a line another handle learned for source (from the change log). */
+int chrome_add(chrome_model *m, const char *source, uint64_t line);
+
 /* The key of an outlet name (0 for none: nothing is learned without one). */
 uint64_t chrome_source_key(const char *source);
 

@@ -53,10 +53,12 @@ static int delete_seqs(wd_index *ix, const int64_t *seqs, size_t n)
 	if (err < 0 || (err = store_ints(&ix->store, ST_MAX_SEQ, "reading ingest numbers",
 	                                 &max_after, 0)) < 0)
 		goto done;
-	/* The newest article went: its ingest number will be given again, so
-	 * what other handles cached under it must go (the epoch tells them). */
-	if (max_before.n && (!max_after.n || max_after.v[0] < max_before.v[0]))
-		err = index_bump_epoch(ix);
+	/* The newest articles went: their ingest numbers will be given again,
+	 * so what other handles cached under them must go (the change log
+	 * tells them). */
+	for (int64_t seq = max_after.n ? max_after.v[0] + 1 : 1;
+	     max_before.n && seq <= max_before.v[0] && err == WD_OK; seq++)
+		err = index_note_freed(ix, seq);
 done:
 	i64_free(&labels);
 	i64_free(&max_before);

@@ -76,7 +76,7 @@ static int open_index(wd_index **out, const char *path, const wd_params *params,
 			goto fail;
 	}
 	/* the epoch before the chrome: a bump in between reloads it later */
-	if ((err = store_epoch(&ix->store, &ix->epoch)) < 0 ||
+	if ((err = store_epoch(&ix->store, &ix->epoch, NULL)) < 0 ||
 	    (err = chrome_load(&ix->chrome, &ix->store)) < 0)
 		goto fail;
 	ix->sig = malloc(2 * ix->params.num_perm * sizeof *ix->sig);
@@ -384,7 +384,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		/* The outlet's chrome changed: this article is signed again, and
 		 * so are the outlet's earlier articles that carry those lines. */
 		doc_cache_drop_source(&ix->cache, chrome_source_key(a->source));
-		if ((err = index_bump_epoch(ix)) < 0 ||
+		if ((err = index_note_chrome(ix, a->source, &newly)) < 0 ||
 		    (err = resign_outlet(ix, a->source, &newly, seq)) < 0)
 			goto done;
 		doc_free(&doc);

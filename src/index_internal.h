@@ -18,7 +18,7 @@ struct wd_index {
 	char *assign_id, *assign_cluster;
 	/* matching ignores articles whose time is before this (0: none) */
 	int64_t cutoff;
-	/* the store's epoch that chrome and cache reflect (txn.c) */
+	/* the change-log epoch that chrome and cache reflect (txn.c) */
 	int64_t epoch;
 };
 
@@ -74,13 +74,17 @@ int index_write(wd_index *ix, int (*fn)(wd_index *ix, void *ctx), void *ctx);
  */
 int index_read(wd_index *ix, int (*fn)(wd_index *ix, void *ctx), void *ctx);
 
-/* Reloads learned chrome and empties the doc cache when another handle
- * bumped the store's epoch since this one last looked. */
+/* Catches up with the change log: chrome another handle learned is added
+ * and the outlet's analysed articles dropped from the cache; freed ingest
+ * numbers are dropped. A handle too far behind (the log is pruned) reloads
+ * chrome and empties its cache. */
 int index_refresh(wd_index *ix);
 
-/* Bumps the epoch (what other handles cache is stale now), keeping this
- * handle's own view current. */
-int index_bump_epoch(wd_index *ix);
+/* Notes in the change log what other handles must catch up on: lines of
+ * source learned as chrome (this handle learned them already), or a
+ * freed ingest number. */
+int index_note_chrome(wd_index *ix, const char *source, const i64_vec *lines);
+int index_note_freed(wd_index *ix, int64_t seq);
 
 /* Is article seq older than the handle's cutoff (1), or not (0)? */
 int index_too_old(wd_index *ix, int64_t seq);

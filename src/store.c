@@ -79,7 +79,16 @@ static const char *const MIGRATIONS[WD_SCHEMA_VERSION - 1] = {
 	 * of a version 1 index count as added at the upgrade. */
 	"ALTER TABLE articles ADD COLUMN added_ts INTEGER;\n"
 	"UPDATE articles SET added_ts = CAST(strftime('%s', 'now') AS INTEGER);\n"
-	"CREATE INDEX articles_by_time ON articles(coalesce(published_ts, added_ts));\n",
+	"CREATE INDEX articles_by_time ON articles(coalesce(published_ts, added_ts));\n"
+	/* what handles that live long (a server's readers) must catch up on
+	 * when another handle writes: a line learned as chrome, or a freed
+	 * ingest number; `epoch` counts them */
+	"CREATE TABLE changes(\n"
+	"  epoch INTEGER PRIMARY KEY,\n"
+	"  source TEXT,\n"
+	"  line INTEGER,\n"
+	"  freed_seq INTEGER\n"
+	");\n",
 };
 
 static const char *const SQL[ST_COUNT] = {
@@ -151,10 +160,11 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT a.id, r.id, a.source, a.credit_agency, a.credit_place, a.n_shingles"
 		" FROM articles a JOIN articles r ON r.seq = a.cluster WHERE a.seq = ?1",
 	[ST_SOURCE_OF] = "SELECT source FROM articles WHERE seq = ?1",
-	[ST_EPOCH] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'epoch'",
-	[ST_BUMP_EPOCH] =
-		"INSERT INTO meta(key, value) VALUES('epoch', '1')"
-		" ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+	[ST_EPOCH] = "SELECT coalesce(max(epoch), 0), coalesce(min(epoch), 0) FROM changes",
+	[ST_CHANGES_SINCE] =
+		"SELECT epoch, source, line, freed_seq FROM changes WHERE epoch > ?1 ORDER BY epoch",
+	[ST_NOTE_CHANGE] = "INSERT INTO changes(source, line, freed_seq) VALUES(?1, ?2, ?3)",
+	[ST_PRUNE_CHANGES] = "DELETE FROM changes WHERE epoch <= ?1",
 };
 
 int store_fail(wd_store *st, const char *what)
@@ -789,18 +799,50 @@ int store_source_of(wd_store *st, int64_t seq, char **source)
 	return err;
 }
 
-int store_epoch(wd_store *st, int64_t *epoch)
+int store_epoch(wd_store *st, int64_t *epoch, int64_t *oldest)
 {
 	sqlite3_stmt *s = store_stmt(st, ST_EPOCH);
 	int rc = sqlite3_step(s);
 	*epoch = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	if (oldest)
+		*oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WD_OK : store_fail(st, "reading the epoch");
+	return rc == SQLITE_ROW ? WD_OK : store_fail(st, "reading the epoch");
 }
 
-int store_bump_epoch(wd_store *st)
+int store_note_change(wd_store *st, const char *source, uint64_t line, int64_t freed_seq,
+                      int64_t *epoch)
 {
-	return step_done(st, store_stmt(st, ST_BUMP_EPOCH), "bumping the epoch");
+	sqlite3_stmt *s = store_stmt(st, ST_NOTE_CHANGE);
+	bind_text_or_null(s, 1, freed_seq ? NULL : source);
+	if (freed_seq) {
+		sqlite3_bind_null(s, 2);
+		sqlite3_bind_int64(s, 3, freed_seq);
+	} else {
+		sqlite3_bind_int64(s, 2, (int64_t)line);
+		sqlite3_bind_null(s, 3);
+	}
+	int err = step_done(st, s, "noting a change");
+	if (err == WD_OK)
+		*epoch = sqlite3_last_insert_rowid(st->db);
+	return err;
+}
+
+int store_changes_each(wd_store *st, int64_t since,
+                       int (*fn)(int64_t epoch, const char *source, uint64_t line,
+                                 int64_t freed_seq, void *ctx),
+                       void *ctx)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_CHANGES_SINCE);
+	int rc, err = WD_OK;
+	sqlite3_bind_int64(s, 1, since);
+	while (err == WD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		err = fn(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+		         (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), ctx);
+	sqlite3_reset(s);
+	if (err == WD_OK && rc != SQLITE_DONE)
+		err = store_fail(st, "reading changes");
+	return err;
 }
 
 int store_column_dup(char **out, sqlite3_stmt *s, int i)

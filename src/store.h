@@ -53,7 +53,9 @@ enum store_stmt {
 	ST_MATCH_INFO,
 	ST_SOURCE_OF,
 	ST_EPOCH,
-	ST_BUMP_EPOCH,
+	ST_CHANGES_SINCE,
+	ST_NOTE_CHANGE,
+	ST_PRUNE_CHANGES,
 	ST_COUNT
 };
 
@@ -164,12 +166,20 @@ int store_column_dup(char **out, sqlite3_stmt *s, int i);
 int store_source_of(wd_store *st, int64_t seq, char **source);
 
 /*
- * The epoch: a counter in meta that a writer bumps when what other handles
- * keep in memory goes stale (chrome learned, an ingest number freed for
- * reuse). store_epoch reads it (0 before the first bump).
+ * The change log (table changes), for handles that keep things in memory
+ * while another writes: each line learned as chrome and each freed ingest
+ * number is a row, numbered by its epoch. store_epoch reads the newest and
+ * oldest epoch kept (0 when none); store_note_change adds a row (a freed
+ * seq when freed_seq != 0, else source's line) and says its epoch;
+ * store_changes_each calls fn for the rows after `since`, in order.
  */
-int store_epoch(wd_store *st, int64_t *epoch);
-int store_bump_epoch(wd_store *st);
+int store_epoch(wd_store *st, int64_t *epoch, int64_t *oldest);
+int store_note_change(wd_store *st, const char *source, uint64_t line, int64_t freed_seq,
+                      int64_t *epoch);
+int store_changes_each(wd_store *st, int64_t since,
+                       int (*fn)(int64_t epoch, const char *source, uint64_t line,
+                                 int64_t freed_seq, void *ctx),
+                       void *ctx);
 
 /* wd_fail(WD_EDB) with SQLite's message. */
 int store_fail(wd_store *st, const char *what);

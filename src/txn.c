@@ -66,12 +66,34 @@ int index_read(wd_index *ix, int (*fn)(wd_index *, void *), void *ctx)
 	return err;
 }
 
+/* Rows kept in the change log: a handle further behind reloads. */
+enum { CHANGES_KEPT = 100000 };
+
+static int catch_up(int64_t epoch, const char *source, uint64_t line, int64_t freed_seq,
+                    void *ctx)
+{
+	wd_index *ix = ctx;
+	if (freed_seq) {
+		doc_cache_drop(&ix->cache, freed_seq);
+	} else {
+		int err = chrome_add(&ix->chrome, source, line);
+		if (err < 0)
+			return err;
+		doc_cache_drop_source(&ix->cache, chrome_source_key(source));
+	}
+	ix->epoch = epoch;
+	return WD_OK;
+}
+
 int index_refresh(wd_index *ix)
 {
-	int64_t epoch;
-	int err = store_epoch(&ix->store, &epoch);
+	int64_t epoch, oldest;
+	int err = store_epoch(&ix->store, &epoch, &oldest);
 	if (err < 0 || epoch == ix->epoch)
 		return err;
+	if (ix->epoch >= 0 && ix->epoch + 1 >= oldest && ix->epoch < epoch)
+		return store_changes_each(&ix->store, ix->epoch, catch_up, ix);
+	/* too far behind, or told to forget everything (ix->epoch < 0) */
 	chrome_free(&ix->chrome);
 	doc_cache_free(&ix->cache);
 	if ((err = chrome_load(&ix->chrome, &ix->store)) == WD_OK)
@@ -79,10 +101,32 @@ int index_refresh(wd_index *ix)
 	return err;
 }
 
-int index_bump_epoch(wd_index *ix)
+/* Keeps this handle current after its own note, pruning now and then. */
+static int noted(wd_index *ix, int64_t epoch)
 {
-	int err = store_bump_epoch(&ix->store);
-	return err < 0 ? err : store_epoch(&ix->store, &ix->epoch);
+	ix->epoch = epoch;
+	if (epoch % 1000 != 0 || epoch <= CHANGES_KEPT)
+		return WD_OK;
+	return store_run(&ix->store, ST_PRUNE_CHANGES, "pruning changes", 1,
+	                 epoch - CHANGES_KEPT);
+}
+
+int index_note_chrome(wd_index *ix, const char *source, const i64_vec *lines)
+{
+	int64_t epoch;
+	int err = WD_OK;
+	for (size_t i = 0; i < lines->n && err == WD_OK; i++)
+		if ((err = store_note_change(&ix->store, source, (uint64_t)lines->v[i], 0,
+		                             &epoch)) == WD_OK)
+			err = noted(ix, epoch);
+	return err;
+}
+
+int index_note_freed(wd_index *ix, int64_t seq)
+{
+	int64_t epoch;
+	int err = store_note_change(&ix->store, NULL, 0, seq, &epoch);
+	return err < 0 ? err : noted(ix, epoch);
 }
 
 int index_too_old(wd_index *ix, int64_t seq)

@@ -443,7 +443,8 @@ static void test_upgrade_version_1(void **state)
 	wd_index_close(ix);
 	assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
 	/* back to version 1 as an older wiredup made it */
-	sql_exec(path, "DROP INDEX articles_by_time; ALTER TABLE articles DROP COLUMN added_ts;"
+	sql_exec(path, "DROP TABLE changes; DROP INDEX articles_by_time;"
+	               " ALTER TABLE articles DROP COLUMN added_ts;"
 	               " PRAGMA user_version = 1");
 
 	ix = open_path(path);
