@@ -558,14 +558,7 @@ void wd_query_result_free(wd_query_result *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n_matches; i++) {
-		free(r->matches[i].id);
-		free(r->matches[i].cluster);
-		free(r->matches[i].credit_agency);
-		free(r->matches[i].credit_place);
-		free(r->matches[i].source);
-	}
-	free(r->matches);
+	index_free_matches(r->matches, r->n_matches);
 	free(r->cluster);
 	free(r->credit_agency);
 	free(r->credit_place);

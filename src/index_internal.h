@@ -86,6 +86,9 @@ int index_refresh(wd_index *ix);
 int index_note_chrome(wd_index *ix, const char *source, const i64_vec *lines);
 int index_note_freed(wd_index *ix, int64_t seq);
 
+/* Frees n matches and their array (lookup.c). */
+void index_free_matches(wd_match *m, size_t n);
+
 /* Is article seq older than the handle's cutoff (1), or not (0)? */
 int index_too_old(wd_index *ix, int64_t seq);
 

@@ -82,14 +82,15 @@ static int fill_match(wd_match *m, wd_store *st, const edge *e, uint64_t n_shing
 	return err;
 }
 
-typedef struct article_call {
-	wd_article_info *info;
+/* What a lookup fills: a zeroed result, and the id asked about. */
+typedef struct lookup_call {
+	void *info;
 	const char *id;
-} article_call;
+} lookup_call;
 
 static int get_article(wd_index *ix, void *ctx)
 {
-	article_call *c = ctx;
+	lookup_call *c = ctx;
 	wd_article_info *a = c->info;
 	sqlite3_stmt *s = store_stmt(&ix->store, ST_ARTICLE_GET);
 	edge *edges = NULL;
@@ -133,35 +134,53 @@ static int get_article(wd_index *ix, void *ctx)
 	return err;
 }
 
-int wd_index_get_article(wd_article_info **out, wd_index *ix, const char *id)
+/* Allocates a zeroed result of `size` bytes and fills it with fn on one
+ * snapshot; on failure frees it with free_fn. */
+static int lookup(void **out, size_t size, wd_index *ix, const char *id,
+                  int (*fn)(wd_index *, void *), void (*free_fn)(void *))
 {
-	article_call c = {calloc(1, sizeof *c.info), id};
+	lookup_call c = {NULL, id};
 	int err;
 	*out = NULL;
 	if (!id)
 		return wd_fail(WD_EINVAL, "no id given");
-	if (!c.info)
+	if (!(c.info = calloc(1, size)))
 		return wd_fail_oom();
-	if ((err = index_read(ix, get_article, &c)) < 0) {
-		wd_article_info_free(c.info);
+	if ((err = index_read(ix, fn, &c)) < 0) {
+		free_fn(c.info);
 		return err;
 	}
 	*out = c.info;
 	return WD_OK;
 }
 
+static void free_article_info(void *a)
+{
+	wd_article_info_free(a);
+}
+
+int wd_index_get_article(wd_article_info **out, wd_index *ix, const char *id)
+{
+	return lookup((void **)out, sizeof **out, ix, id, get_article, free_article_info);
+}
+
+void index_free_matches(wd_match *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].id);
+		free(m[i].cluster);
+		free(m[i].credit_agency);
+		free(m[i].credit_place);
+		free(m[i].source);
+	}
+	free(m);
+}
+
 void wd_article_info_free(wd_article_info *a)
 {
 	if (!a)
 		return;
-	for (size_t i = 0; i < a->n_matches; i++) {
-		free(a->matches[i].id);
-		free(a->matches[i].cluster);
-		free(a->matches[i].credit_agency);
-		free(a->matches[i].credit_place);
-		free(a->matches[i].source);
-	}
-	free(a->matches);
+	index_free_matches(a->matches, a->n_matches);
 	free(a->id);
 	free(a->title);
 	free(a->source);
@@ -174,14 +193,9 @@ void wd_article_info_free(wd_article_info *a)
 	free(a);
 }
 
-typedef struct cluster_call {
-	wd_cluster_info *info;
-	const char *id;
-} cluster_call;
-
 static int get_cluster(wd_index *ix, void *ctx)
 {
-	cluster_call *c = ctx;
+	lookup_call *c = ctx;
 	wd_cluster_info *ci = c->info;
 	i64_vec label = {0};
 	int64_t seq;
@@ -218,21 +232,14 @@ static int get_cluster(wd_index *ix, void *ctx)
 	return err;
 }
 
+static void free_cluster_info(void *c)
+{
+	wd_cluster_info_free(c);
+}
+
 int wd_index_get_cluster(wd_cluster_info **out, wd_index *ix, const char *id)
 {
-	cluster_call c = {calloc(1, sizeof *c.info), id};
-	int err;
-	*out = NULL;
-	if (!id)
-		return wd_fail(WD_EINVAL, "no id given");
-	if (!c.info)
-		return wd_fail_oom();
-	if ((err = index_read(ix, get_cluster, &c)) < 0) {
-		wd_cluster_info_free(c.info);
-		return err;
-	}
-	*out = c.info;
-	return WD_OK;
+	return lookup((void **)out, sizeof **out, ix, id, get_cluster, free_cluster_info);
 }
 
 void wd_cluster_info_free(wd_cluster_info *ci)

@@ -87,6 +87,18 @@ static void sql_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* Story `story` of n words and a last line (malloc'd). */
+static char *footed(unsigned story, size_t n, const char *foot)
+{
+	char *body = gen_story(story, n);
+	size_t len = strlen(body) + strlen(foot) + 2;
+	char *t = malloc(len);
+	assert_non_null(t);
+	snprintf(t, len, "%s\n%s", body, foot);
+	free(body);
+	return t;
+}
+
 /* P and Q, two stories, and X, which carries the beginning of both: one
  * cluster through X, named after Q (published first). */
 struct bridge {
@@ -342,12 +354,8 @@ static void test_evicted_copies_split(void **state)
 static void test_delete_and_chrome(void **state)
 {
 	char *path = path_join(*state, "i.db");
-	char *s1 = gen_story(7, 200), *s2 = gen_story(8, 200), *s3 = gen_story(9, 200);
-	char t1[4096], t2[4096], t3[4096];
-	const char *foot = "\nSubscribe to the Daily Outlet for every story, every day.";
-	snprintf(t1, sizeof t1, "%s%s", s1, foot);
-	snprintf(t2, sizeof t2, "%s%s", s2, foot);
-	snprintf(t3, sizeof t3, "%s%s", s3, foot);
+	const char *foot = "Subscribe to the Daily Outlet for every story, every day.";
+	char *t1 = footed(7, 200, foot), *t2 = footed(8, 200, foot), *t3 = footed(9, 200, foot);
 	wd_article a1 = {.id = "a1", .text = t1, .source = "daily.example"};
 	wd_article a2 = {.id = "a2", .text = t2, .source = "daily.example"};
 	wd_article a3 = {.id = "a3", .text = t3, .source = "daily.example"};
@@ -367,9 +375,9 @@ static void test_delete_and_chrome(void **state)
 	                 chrome);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM source_lines WHERE chrome = 0"), 0);
 	wd_index_close(ix);
-	free(s1);
-	free(s2);
-	free(s3);
+	free(t1);
+	free(t2);
+	free(t3);
 	free(path);
 }
 
@@ -378,13 +386,10 @@ static void test_delete_and_chrome(void **state)
 static void test_reader_sees_writer(void **state)
 {
 	char *path = path_join(*state, "i.db");
-	char *b1 = gen_story(10, 200), *b2 = gen_story(11, 200), *b3 = gen_story(12, 200);
-	char t1[4096], t2[4096], t3[4096];
 	/* a line that does not look like chrome: only learning finds it */
-	const char *foot = "\nThe harbour master said the tide tables for the estuary were unchanged.";
-	snprintf(t1, sizeof t1, "%s%s", b1, foot);
-	snprintf(t2, sizeof t2, "%s%s", b2, foot);
-	snprintf(t3, sizeof t3, "%s%s", b3, foot);
+	const char *foot = "The harbour master said the tide tables for the estuary were unchanged.";
+	char *t1 = footed(10, 200, foot), *t2 = footed(11, 200, foot), *t3 = footed(12, 200, foot);
+	char *b1 = gen_story(10, 200);
 	wd_article a1 = {.id = "a1", .text = t1, .source = "o.example"};
 	wd_article a2 = {.id = "a2", .text = t2, .source = "o.example"};
 	wd_article a3 = {.id = "a3", .text = t3, .source = "o.example"};
@@ -427,9 +432,10 @@ static void test_reader_sees_writer(void **state)
 	wd_index_close(fresh);
 	wd_index_close(r);
 	wd_index_close(w);
+	free(t1);
+	free(t2);
+	free(t3);
 	free(b1);
-	free(b2);
-	free(b3);
 	free(path);
 }
 
