@@ -160,7 +160,10 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT a.id, r.id, a.source, a.credit_agency, a.credit_place, a.n_shingles"
 		" FROM articles a JOIN articles r ON r.seq = a.cluster WHERE a.seq = ?1",
 	[ST_SOURCE_OF] = "SELECT source FROM articles WHERE seq = ?1",
-	[ST_EPOCH] = "SELECT coalesce(max(epoch), 0), coalesce(min(epoch), 0) FROM changes",
+	/* two subqueries: each min() or max() alone is one index probe */
+	[ST_EPOCH] =
+		"SELECT coalesce((SELECT max(epoch) FROM changes), 0),"
+		" coalesce((SELECT min(epoch) FROM changes), 0)",
 	[ST_CHANGES_SINCE] =
 		"SELECT epoch, source, line, freed_seq FROM changes WHERE epoch > ?1 ORDER BY epoch",
 	[ST_NOTE_CHANGE] = "INSERT INTO changes(source, line, freed_seq) VALUES(?1, ?2, ?3)",
