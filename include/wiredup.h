@@ -247,6 +247,58 @@ typedef struct wd_stats {
 
 int wd_index_stats(wd_stats *out, wd_index *index);
 
+/* ---- The batch job ---- */
+
+/*
+ * A batch job clusters one whole set of articles in memory, on every core:
+ * what `wiredup dedup` runs. It parses articles as they are added, then
+ * learns each outlet's chrome from the whole set before signing anything,
+ * so every article is matched on what its outlet taught (an index learns
+ * as it goes and re-signs). Candidates are those of the index's LSH bands,
+ * verified the same way (wd_index_add), and the clusters are the connected
+ * components of verified matches, named after their earliest member.
+ */
+typedef struct wd_batch wd_batch;
+
+/*
+ * Called for an article the job leaves out because it is unusable (no
+ * words left, invalid UTF-8...), in input order, with the tag it was added
+ * with, WD_EINPUT and a message. A negative return stops the job with that
+ * code.
+ */
+typedef int (*wd_reject_fn)(uint64_t tag, int code, const char *message, void *ctx);
+
+/*
+ * Starts a job with `params` (NULL or unset fields: the defaults) on
+ * `threads` threads (0: one per online core). reject (may be NULL) hears of
+ * the articles left out. Free with wd_batch_close.
+ */
+int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
+                  wd_reject_fn reject, void *reject_ctx);
+
+/*
+ * Adds an article (copied; tag is the caller's, e.g. where it was read).
+ * *status is WD_ADD_NEW, or WD_ADD_UNCHANGED for an id added before with
+ * the same content (kept once). Returns WD_OK; WD_EINPUT for an article
+ * without id or text; WD_EDUPLICATE for an id added before with other
+ * content; a rejection found while parsing (which runs in batches) goes to
+ * the reject callback, possibly during a later call.
+ */
+int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
+                 uint64_t tag);
+
+/* Clusters what was added. Call once, after the last wd_batch_add. */
+int wd_batch_run(wd_batch *b);
+
+/* The number of articles clustered (added, not rejected), after the run. */
+size_t wd_batch_size(const wd_batch *b);
+
+/* The assignment of the i-th article clustered, in input order (strings
+ * are valid until wd_batch_close). */
+int wd_batch_assignment(wd_assignment *out, const wd_batch *b, size_t i);
+
+void wd_batch_close(wd_batch *b);
+
 /* ---- Reading articles ---- */
 
 typedef struct wd_reader wd_reader;

@@ -538,6 +538,14 @@ static int collect_figures(wd_doc *d, const uint64_t *kept, const uint8_t *flags
 	return wd_shingle_set_inplace(d->templ, count, &d->n_templ);
 }
 
+int doc_check_words(const wd_doc *d)
+{
+	size_t title_words = d->n_lines && d->lines[0].kind == LINE_TITLE ? d->lines[0].n_words : 0;
+	if (d->n_words == title_words)
+		return wd_fail(WD_EINPUT, "text has no words to match on");
+	return WD_OK;
+}
+
 int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 {
 	if (k > PARTICLE_SCRIPT_SHORTER + 1 && 2 * d->n_particle_script_words > d->n_words)
@@ -547,8 +555,8 @@ int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 	size_t n = 0;
 	int level, err;
 	size_t title_words = d->n_lines && d->lines[0].kind == LINE_TITLE ? d->lines[0].n_words : 0;
-	if (d->n_words == title_words)
-		return wd_fail(WD_EINPUT, "text has no words to match on");
+	if ((err = doc_check_words(d)) < 0)
+		return err;
 	kept = malloc(d->n_words * sizeof *kept);
 	flags = malloc(d->n_words);
 	if (!kept || !flags) {
@@ -596,6 +604,23 @@ done:
 	free(kept);
 	free(flags);
 	return err;
+}
+
+void doc_strip(wd_doc *d)
+{
+	free(d->norm);
+	free(d->words);
+	free(d->word_start);
+	free(d->word_flags);
+	free(d->line_cont);
+	free(d->lines);
+	d->norm = NULL;
+	d->words = NULL;
+	d->word_start = NULL;
+	d->word_flags = NULL;
+	d->line_cont = NULL;
+	d->lines = NULL;
+	d->n_words = d->cap_words = d->n_lines = d->cap_lines = d->n_line_cont = 0;
 }
 
 void doc_free(wd_doc *d)

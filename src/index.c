@@ -1,6 +1,7 @@
 /* index.c - the wd_index handle: open, add, query, assignments, stats. */
 #include "index_internal.h"
 
+#include "article.h"
 #include "error.h"
 #include "published.h"
 #include "lsh.h"
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
-#include <xxhash.h>
 
 /* Compares the set fields of `given` with what the index was built with. */
 static int check_params(const wd_params *given, const wd_params *stored)
@@ -150,25 +149,6 @@ int wd_index_commit(wd_index *ix)
 	if (err == WD_OK)
 		ix->in_batch = 0;
 	return err;
-}
-
-/* Hash of everything stored about an article, to tell a resend from a
- * different article under a reused id. */
-static uint64_t content_hash(const wd_article *a)
-{
-	XXH3_state_t st;
-	const char *fields[] = {a->title, a->source, a->published, a->url};
-	XXH3_64bits_reset(&st);
-	XXH3_64bits_update(&st, a->text, a->text_len);
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		/* a length prefix keeps ("ab", "c") apart from ("a", "bc"); NULL
-		 * hashes differently from "" */
-		uint64_t len = fields[i] ? strlen(fields[i]) + 1 : 0;
-		XXH3_64bits_update(&st, &len, sizeof len);
-		if (fields[i])
-			XXH3_64bits_update(&st, fields[i], len - 1);
-	}
-	return XXH3_64bits_digest(&st);
 }
 
 /* ---- analysis and signing ---- */
@@ -338,7 +318,8 @@ static int resign_outlet(wd_index *ix, const char *source, i64_vec *newly, int64
 /* The body of wd_index_add, run inside a savepoint. */
 static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 {
-	uint64_t old_hash, hash = content_hash(a);
+	uint64_t old_hash, hash = article_content_hash(a);
+	chrome_table table = chrome_store_table(&ix->store);
 	candidate_match *m = NULL;
 	size_t n = 0, lines_bytes = 0;
 	void *lines = NULL;
@@ -373,7 +354,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		.sig = ix->sig, .num_perm = ix->params.num_perm,
 	};
 	if ((err = store_insert_article(&ix->store, &art, &seq)) < 0 ||
-	    (err = chrome_learn(&ix->chrome, &ix->store, seq, a->source, lines, lines_bytes,
+	    (err = chrome_learn(&ix->chrome, &table, seq, a->source, lines, lines_bytes,
 	                        &newly)) < 0)
 		goto done;
 	if (newly.n) {
@@ -403,28 +384,13 @@ done:
 	return err;
 }
 
-/* Checks the required fields of an article handed in. */
-static int check_article(wd_article *a)
-{
-	if (!a->id || !a->id[0])
-		return wd_fail(WD_EINPUT, "article has no id");
-	if (strlen(a->id) > WD_MAX_ID_BYTES)
-		return wd_fail(WD_EINPUT, "id of %zu bytes is longer than %d", strlen(a->id),
-		               WD_MAX_ID_BYTES);
-	if (!a->text)
-		return wd_fail(WD_EINPUT, "article '%s' has no text", a->id);
-	if (a->text_len == 0)
-		a->text_len = strlen(a->text);
-	return WD_OK;
-}
-
 int wd_index_add(wd_add_result *out, wd_index *ix, const wd_article *article)
 {
 	wd_add_result res = {0};
 	wd_article a = *article;
 	int err;
 
-	if ((err = check_article(&a)) < 0)
+	if ((err = article_check(&a)) < 0)
 		return err;
 	/* Outside a batch the add is its own transaction; inside, a savepoint
 	 * undoes a failed add without touching the rest of the batch. */
@@ -480,7 +446,7 @@ int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *articl
 	memset(&doc, 0, sizeof doc);
 	if (!r)
 		return wd_fail_oom();
-	if ((err = check_article(&a)) < 0)
+	if ((err = article_check(&a)) < 0)
 		goto fail;
 	if ((err = index_analyze(&doc, ix, &a)) < 0) {
 		err = wd_fail_prefix(err, "article '%s': ", a.id);

@@ -38,6 +38,11 @@ int index_analyze_stored(wd_doc *doc, wd_index *ix, int64_t seq);
  * (*doc is borrowed: valid until the next call). */
 int index_stored_doc(const wd_doc **doc, wd_index *ix, int64_t seq);
 
+/* Is (ts_a, seq_a) earlier than (ts_b, seq_b)? Times not known (known 0)
+ * come last; ties go to the lower ingest number. */
+int cluster_earlier(int known_a, int64_t ts_a, int64_t seq_a, int known_b, int64_t ts_b,
+                    int64_t seq_b);
+
 /*
  * The representative among `n` cluster representatives plus, when
  * new_seq > 0, a new article (published at *new_ts, NULL if unknown):

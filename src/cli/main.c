@@ -31,6 +31,7 @@ typedef struct options {
 	size_t batch_size;
 	size_t max_bytes;
 	size_t busy_timeout;
+	size_t threads;
 	int verbose;
 	char **files;
 	int n_files;
@@ -39,7 +40,7 @@ typedef struct options {
 
 /* Which options each command takes (bit per option group). */
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
-       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128 };
+       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_THREADS = 256 };
 
 typedef struct command {
 	const char *name;
@@ -328,12 +329,118 @@ static int exit_status(int err, const input_stats *st)
 	return st->rejected ? EXIT_REJECTED : 0;
 }
 
+/* ---- dedup as a batch job ---- */
+
+/* Where an article added to the batch came from, to name it if the job
+ * rejects it later. */
+typedef struct position {
+	size_t name; /* in batch_run.names */
+	size_t line;
+} position;
+
+typedef struct batch_run {
+	wd_batch *batch;
+	char **names;
+	size_t n_names, cap_names;
+	position *pos;
+	size_t n_pos, cap_pos;
+	input_stats *st;
+} batch_run;
+
+static int batch_reject(uint64_t tag, int code, const char *msg, void *ctx)
+{
+	batch_run *br = ctx;
+	const position *p = &br->pos[tag];
+	(void)code;
+	if (p->line)
+		fprintf(stderr, "%s:%zu: %s\n", br->names[p->name], p->line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", br->names[p->name], msg);
+	br->st->rejected++;
+	return 0;
+}
+
+/* Grows *v (of *cap elements of size bytes) to hold n + 1; 0 or -1. */
+static int grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	void **array = v;
+	if (n < *cap)
+		return 0;
+	size_t new_cap = *cap ? *cap * 2 : 256;
+	void *p = realloc(*array, new_cap * size);
+	if (!p)
+		return -1;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+static int batch_one(const wd_article *a, const wd_reader *r, void *ctx, input_stats *st)
+{
+	batch_run *br = ctx;
+	const char *name = wd_reader_name(r);
+	wd_add_status status;
+	if (br->n_names == 0 || strcmp(br->names[br->n_names - 1], name) != 0) {
+		if (grow(&br->names, &br->cap_names, br->n_names, sizeof *br->names) < 0 ||
+		    !(br->names[br->n_names] = strdup(name))) {
+			fprintf(stderr, "wiredup: out of memory\n");
+			return WD_ENOMEM;
+		}
+		br->n_names++;
+	}
+	if (grow(&br->pos, &br->cap_pos, br->n_pos, sizeof *br->pos) < 0) {
+		fprintf(stderr, "wiredup: out of memory\n");
+		return WD_ENOMEM;
+	}
+	br->pos[br->n_pos] = (position){br->n_names - 1, wd_reader_line(r)};
+	int err = article_outcome(wd_batch_add(&status, br->batch, a, br->n_pos), r, st);
+	br->n_pos++;
+	return err < 0 ? err : 0;
+}
+
+static int dedup_batch(options *o)
+{
+	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
+	input_stats st = {0};
+	batch_run br = {.st = &st};
+	int err;
+	if ((err = wd_batch_open(&br.batch, &o->params, (unsigned)o->threads, batch_reject,
+	                         &br)) < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return EXIT_FATAL;
+	}
+	err = for_each_article(o, batch_one, &br, &st);
+	if (err == 0 && (err = wd_batch_run(br.batch)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	for (size_t i = 0; err == 0 && i < wd_batch_size(br.batch); i++) {
+		wd_assignment as;
+		if ((err = wd_batch_assignment(&as, br.batch, i)) < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			break;
+		}
+		json_t *rec = json_pack("{s:s, s:s, s:f}", "id", as.id, "cluster", as.cluster,
+		                        "similarity", as.similarity);
+		if (out_record(stdout, o->format, cols, rec) < 0) {
+			fprintf(stderr, "wiredup: cannot write output\n");
+			err = WD_EIO;
+		}
+	}
+	wd_batch_close(br.batch);
+	for (size_t i = 0; i < br.n_names; i++)
+		free(br.names[i]);
+	free(br.names);
+	free(br.pos);
+	return exit_status(err, &st);
+}
+
 static int cmd_dedup(options *o)
 {
 	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
 	input_stats st = {0};
 	ingest in = {.keep_seqs = 1};
 	int err;
+	if (!o->db)
+		return dedup_batch(o);
 	if (!(in.ix = open_index(o, 1)))
 		return EXIT_FATAL;
 	err = run_ingest(o, &in, &st);
@@ -505,7 +612,7 @@ static int cmd_stats(options *o)
 /* ---- argument parsing ---- */
 
 static const command COMMANDS[] = {
-	{"dedup", cmd_dedup, A_DB | A_INPUT | A_PARAMS | A_FORMAT | A_BATCH,
+	{"dedup", cmd_dedup, A_DB | A_INPUT | A_PARAMS | A_FORMAT | A_BATCH | A_THREADS,
 	 "usage: wiredup dedup [options] [FILE...]\n"
 	 "\n"
 	 "Clusters the input articles. Writes one record per distinct input\n"
@@ -514,11 +621,16 @@ static const command COMMANDS[] = {
 	 "published member; ties: the first ingested) and similarity is\n"
 	 "max(jaccard, containment) to it (1.0 for the representative).\n"
 	 "\n"
-	 "  -d, --db PATH          keep the index in PATH (default: in memory)\n"
+	 "Without --db it runs as a batch job in memory, on every core; with\n"
+	 "--db it adds the articles to that index (as 'add' does) first.\n"
+	 "\n"
+	 "  -d, --db PATH          keep the index in PATH\n"
 	 "  -f, --format F         jsonl (default) or csv\n"
 	 "      --text-dir DIR     read a directory of text files\n"
-	 "      --batch-size N     articles per transaction (10000)\n"
-	 "  -v, --verbose          report each committed batch on stderr\n"
+	 "  -j, --threads N        threads of the batch job (0, the default: one\n"
+	 "                         per core)\n"
+	 "      --batch-size N     with --db: articles per transaction (10000)\n"
+	 "  -v, --verbose          with --db: report each committed batch\n"
 	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH,
 	 "usage: wiredup add --db PATH [options] [FILE...]\n"
@@ -602,6 +714,7 @@ static const option_spec OPTIONS[] = {
 	{"max-bytes", 0, V_SIZE, A_INPUT, AT(max_bytes)},
 	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
 	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
+	{"threads", 'j', V_SIZE, A_THREADS, AT(threads)},
 	{"help", 'h', V_FLAG, ~0u, 0},
 };
 #undef AT

@@ -1,0 +1,713 @@
+/*
+ * batch.c - the batch job (wd_batch_*): the whole pipeline over one set of
+ * articles, in memory, on every core.
+ *
+ *   add    articles are copied and parsed in parallel, PARSE_BATCH at a time
+ *   learn  each outlet's chrome, from every article in input order (as an
+ *          index learns it, but before anything is signed)
+ *   sign   shingles, MinHash and LSH band keys, in parallel
+ *   link   per band, the keys sorted: articles sharing a key are candidates
+ *   verify candidate pairs compared exactly (verify_docs), in parallel
+ *   group  union-find over the matches; each cluster is named after its
+ *          earliest member, and each member's similarity to it computed
+ */
+#include "wiredup.h"
+
+#include "article.h"
+#include "chrome.h"
+#include "doc.h"
+#include "error.h"
+#include "lsh.h"
+#include "pool.h"
+#include "published.h"
+#include "verify.h"
+#include "vec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+/* Articles parsed together: enough to keep every core busy, few enough
+ * that the copies of their texts stay small. */
+enum { PARSE_BATCH = 1024 };
+static const size_t PARSE_BATCH_BYTES = 64u << 20;
+
+typedef struct slot {
+	char *id, *source;
+	uint64_t tag, content_hash;
+	int64_t ts;
+	int has_ts;
+	int rejected;        /* a wd_error when left out */
+	char *error;         /* its message */
+	char *title, *text;  /* copies, until parsed */
+	size_t text_len;
+	wd_doc doc;          /* parsed; after signing, only what verify reads */
+	void *lines;         /* lines blob, until chrome is learned */
+	size_t lines_bytes;
+	band_key *keys;      /* LSH keys, until linked */
+	size_t n_keys;
+	size_t root;         /* union-find parent, then the representative */
+	double similarity;   /* to the representative */
+} slot;
+
+/* Open addressing from a 64-bit key (never 0) to a slot number. */
+typedef struct id_entry {
+	uint64_t hash;
+	size_t slot;
+} id_entry;
+
+/* What is learned about one line of one outlet (chrome_table in memory). */
+typedef struct line_entry {
+	uint64_t key; /* chrome_line_key; 0 = empty */
+	int64_t first;
+	int chrome;
+} line_entry;
+
+struct wd_batch {
+	wd_params params;
+	wd_pool *pool;
+	wd_reject_fn reject;
+	void *reject_ctx;
+	slot *slots;
+	size_t n, cap;
+	size_t parsed;        /* slots [0, parsed) are parsed */
+	size_t pending_bytes; /* text copied and not parsed yet */
+	id_entry *ids;
+	size_t n_ids, cap_ids;
+	line_entry *lines;
+	size_t n_lines, cap_lines;
+	chrome_model chrome;
+	size_t *clustered;    /* slot numbers of the clustered, input order */
+	size_t n_clustered;
+	int ran;
+};
+
+/* ---- ids ---- */
+
+static uint64_t id_hash(const char *id)
+{
+	uint64_t h = XXH3_64bits(id, strlen(id));
+	return h ? h : 1;
+}
+
+static int ids_grow(wd_batch *b)
+{
+	size_t cap = b->cap_ids ? b->cap_ids * 2 : 4096;
+	id_entry *e = calloc(cap, sizeof *e);
+	if (!e)
+		return wd_fail_oom();
+	for (size_t i = 0; i < b->cap_ids; i++) {
+		if (!b->ids[i].hash)
+			continue;
+		size_t j = b->ids[i].hash & (cap - 1);
+		while (e[j].hash)
+			j = (j + 1) & (cap - 1);
+		e[j] = b->ids[i];
+	}
+	free(b->ids);
+	b->ids = e;
+	b->cap_ids = cap;
+	return WD_OK;
+}
+
+/* The slot holding id, or (size_t)-1; *pos is where it would go. */
+static size_t ids_find(const wd_batch *b, const char *id, uint64_t h, size_t *pos)
+{
+	size_t j = h & (b->cap_ids - 1);
+	while (b->ids[j].hash) {
+		if (b->ids[j].hash == h && strcmp(b->slots[b->ids[j].slot].id, id) == 0)
+			return b->ids[j].slot;
+		j = (j + 1) & (b->cap_ids - 1);
+	}
+	*pos = j;
+	return (size_t)-1;
+}
+
+/* ---- chrome_table in memory ---- */
+
+static int lines_grow(wd_batch *b)
+{
+	size_t cap = b->cap_lines ? b->cap_lines * 2 : 1 << 16;
+	line_entry *e = calloc(cap, sizeof *e);
+	if (!e)
+		return wd_fail_oom();
+	for (size_t i = 0; i < b->cap_lines; i++) {
+		if (!b->lines[i].key)
+			continue;
+		size_t j = b->lines[i].key & (cap - 1);
+		while (e[j].key)
+			j = (j + 1) & (cap - 1);
+		e[j] = b->lines[i];
+	}
+	free(b->lines);
+	b->lines = e;
+	b->cap_lines = cap;
+	return WD_OK;
+}
+
+static line_entry *line_slot(const wd_batch *b, const char *source, uint64_t line)
+{
+	uint64_t key = chrome_line_key(chrome_source_key(source), line);
+	size_t j = key & (b->cap_lines - 1);
+	while (b->lines[j].key && b->lines[j].key != key)
+		j = (j + 1) & (b->cap_lines - 1);
+	return &b->lines[j];
+}
+
+static int mem_line_get(void *ctx, const char *source, uint64_t line, int64_t *first,
+                        int *chrome)
+{
+	const line_entry *e = line_slot(ctx, source, line);
+	if (!e->key)
+		return 0;
+	*first = e->first;
+	*chrome = e->chrome;
+	return 1;
+}
+
+static int mem_line_put(void *ctx, const char *source, uint64_t line, int64_t first,
+                        int chrome)
+{
+	wd_batch *b = ctx;
+	int err;
+	if ((b->n_lines + 1) * 2 > b->cap_lines && (err = lines_grow(b)) < 0)
+		return err;
+	line_entry *e = line_slot(b, source, line);
+	if (!e->key) {
+		e->key = chrome_line_key(chrome_source_key(source), line);
+		b->n_lines++;
+	}
+	e->first = first;
+	e->chrome = chrome;
+	return WD_OK;
+}
+
+/* Article numbers in the table are slot numbers + 1, as seqs start at 1. */
+static int mem_article_lines(void *ctx, int64_t seq, void **blob, size_t *bytes)
+{
+	const slot *s = &((wd_batch *)ctx)->slots[seq - 1];
+	if (!(*blob = malloc(s->lines_bytes ? s->lines_bytes : 1)))
+		return wd_fail_oom();
+	memcpy(*blob, s->lines, s->lines_bytes);
+	*bytes = s->lines_bytes;
+	return WD_OK;
+}
+
+/* ---- open, add ---- */
+
+int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
+                  wd_reject_fn reject, void *reject_ctx)
+{
+	wd_batch *b = calloc(1, sizeof *b);
+	int err;
+	*out = NULL;
+	if (!b)
+		return wd_fail_oom();
+	if (params)
+		b->params = *params;
+	else
+		wd_params_init(&b->params);
+	if (threads == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores > 0 ? (unsigned)cores : 1;
+	}
+	b->reject = reject;
+	b->reject_ctx = reject_ctx;
+	if ((err = wd_params_resolve(&b->params)) < 0 ||
+	    (err = pool_open(&b->pool, threads)) < 0 || (err = ids_grow(b)) < 0 ||
+	    (err = lines_grow(b)) < 0) {
+		wd_batch_close(b);
+		return err;
+	}
+	*out = b;
+	return WD_OK;
+}
+
+/* Marks slot s left out, with the message of the error just failed. */
+static void reject_slot(slot *s, int err)
+{
+	char buf[600];
+	snprintf(buf, sizeof buf, "article '%s': %s", s->id, wd_last_error());
+	s->rejected = err;
+	s->error = strdup(buf);
+}
+
+/* Tells the caller of the slots in [from, to) left out, in order. */
+static int report_rejects(wd_batch *b, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		slot *s = &b->slots[i];
+		if (!s->rejected || !b->reject)
+			continue;
+		int rc = b->reject(s->tag, s->rejected, s->error ? s->error : "out of memory",
+		                   b->reject_ctx);
+		if (rc < 0)
+			return wd_fail(rc, "stopped after article '%s'", s->id);
+	}
+	return WD_OK;
+}
+
+/* A stage's loop over slots [offset, ...). */
+typedef struct stage {
+	wd_batch *b;
+	size_t offset;
+} stage;
+
+static int parse_range(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	const stage *st = ctx;
+	(void)worker;
+	for (size_t i = begin; i < end; i++) {
+		slot *s = &st->b->slots[st->offset + i];
+		int err = doc_parse(&s->doc, s->title, s->text, s->text_len);
+		if (err == WD_OK)
+			err = doc_check_words(&s->doc);
+		if (err == WD_OK)
+			err = chrome_lines_blob(&s->lines, &s->lines_bytes, &s->doc);
+		if (err == WD_ENOMEM)
+			return err;
+		if (err < 0)
+			reject_slot(s, err);
+		free(s->title);
+		free(s->text);
+		s->title = s->text = NULL;
+		/* the text is no longer needed, only its words and lines */
+		free(s->doc.norm);
+		free(s->doc.word_start);
+		free(s->doc.line_cont);
+		s->doc.norm = NULL;
+		s->doc.word_start = NULL;
+		s->doc.line_cont = NULL;
+	}
+	return WD_OK;
+}
+
+/* Parses the slots added since the last time. */
+static int parse_pending(wd_batch *b)
+{
+	size_t from = b->parsed;
+	int err = pool_for(b->pool, b->n - from, 8, parse_range, &(stage){b, from});
+	if (err < 0)
+		return err;
+	b->parsed = b->n;
+	b->pending_bytes = 0;
+	return report_rejects(b, from, b->n);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
+                 uint64_t tag)
+{
+	wd_article a = *article;
+	size_t pos = 0, found;
+	int err;
+
+	if (b->ran)
+		return wd_fail(WD_EINVAL, "the batch has run already");
+	if ((err = article_check(&a)) < 0)
+		return err;
+	uint64_t hash = article_content_hash(&a), h = id_hash(a.id);
+	if ((found = ids_find(b, a.id, h, &pos)) != (size_t)-1) {
+		if (b->slots[found].content_hash != hash)
+			return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with "
+			               "different content; ids must be unique", a.id);
+		*status = WD_ADD_UNCHANGED;
+		return WD_OK;
+	}
+	if (wd_grow(&b->slots, &b->cap, b->n, sizeof *b->slots, 1024) < 0)
+		return wd_fail_oom();
+	slot *s = &b->slots[b->n];
+	memset(s, 0, sizeof *s);
+	s->id = strdup(a.id);
+	s->source = dup_or_null(a.source && a.source[0] ? a.source : NULL);
+	s->title = dup_or_null(a.title);
+	s->text = malloc(a.text_len + 1);
+	if (!s->id || (a.source && a.source[0] && !s->source) || (a.title && !s->title) ||
+	    !s->text) {
+		free(s->id);
+		free(s->source);
+		free(s->title);
+		free(s->text);
+		return wd_fail_oom();
+	}
+	memcpy(s->text, a.text, a.text_len);
+	s->text[a.text_len] = '\0';
+	s->text_len = a.text_len;
+	s->tag = tag;
+	s->content_hash = hash;
+	s->has_ts = wd_parse_iso8601(&s->ts, a.published);
+	b->ids[pos] = (id_entry){h, b->n};
+	b->n++;
+	b->n_ids++;
+	b->pending_bytes += a.text_len;
+	*status = WD_ADD_NEW;
+	if (b->n_ids * 2 > b->cap_ids && (err = ids_grow(b)) < 0)
+		return err;
+	if (b->n - b->parsed >= PARSE_BATCH || b->pending_bytes >= PARSE_BATCH_BYTES)
+		return parse_pending(b);
+	return WD_OK;
+}
+
+/* ---- learn ---- */
+
+static int learn_chrome(wd_batch *b)
+{
+	chrome_table table = {mem_line_get, mem_line_put, mem_article_lines, b};
+	i64_vec newly = {0};
+	int err = WD_OK;
+	for (size_t i = 0; i < b->n && err == WD_OK; i++) {
+		const slot *s = &b->slots[i];
+		newly.n = 0; /* nothing to re-sign: nothing is signed yet */
+		if (!s->rejected && s->source)
+			err = chrome_learn(&b->chrome, &table, (int64_t)i + 1, s->source, s->lines,
+			                   s->lines_bytes, &newly);
+	}
+	i64_free(&newly);
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->slots[i].lines);
+		b->slots[i].lines = NULL;
+	}
+	free(b->lines);
+	b->lines = NULL;
+	b->n_lines = b->cap_lines = 0;
+	return err;
+}
+
+/* ---- sign ---- */
+
+typedef struct learned_ctx {
+	const chrome_model *model;
+	uint64_t source_key;
+} learned_ctx;
+
+static int is_learned(uint64_t line, void *ctx)
+{
+	const learned_ctx *lc = ctx;
+	return chrome_is_learned(lc->model, lc->source_key, line);
+}
+
+static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	wd_batch *b = ctx;
+	const wd_params *p = &b->params;
+	uint32_t *sig = malloc(p->num_perm * sizeof *sig);
+	int err = WD_OK;
+	(void)worker;
+	if (!sig)
+		return wd_fail_oom();
+	for (size_t i = begin; i < end && err == WD_OK; i++) {
+		slot *s = &b->slots[i];
+		if (s->rejected)
+			continue;
+		learned_ctx lc = {&b->chrome, chrome_source_key(s->source)};
+		doc_mark_learned(&s->doc, is_learned, &lc);
+		if ((err = doc_shingle(&s->doc, p->shingle_words, p->seed)) < 0) {
+			if (err == WD_ENOMEM)
+				break;
+			reject_slot(s, err);
+			doc_free(&s->doc);
+			err = WD_OK;
+			continue;
+		}
+		wd_minhash(sig, p->num_perm, s->doc.set, s->doc.n_set, p->seed);
+		err = lsh_article_keys(&s->keys, &s->n_keys, p, sig, s->doc.order, s->doc.n_order);
+		doc_strip(&s->doc);
+	}
+	free(sig);
+	return err;
+}
+
+/* ---- link ---- */
+
+typedef struct key_entry {
+	uint64_t key;
+	uint32_t slot;
+} key_entry;
+
+static int cmp_key_entry(const void *a, const void *b)
+{
+	const key_entry *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+typedef struct u64_vec {
+	uint64_t *v;
+	size_t n, cap;
+} u64_vec;
+
+/* Per worker: the keys of one band, and the candidate pairs found. */
+typedef struct link_worker {
+	key_entry *entries;
+	size_t cap_entries;
+	u64_vec pairs;
+} link_worker;
+
+typedef struct link_ctx {
+	wd_batch *b;
+	link_worker *workers;
+} link_ctx;
+
+/* The first of s's keys (sorted by band, key) in band `band`. */
+static size_t first_in_band(const slot *s, uint32_t band)
+{
+	size_t lo = 0, hi = s->n_keys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->keys[mid].band < band)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Pairs up the articles that share a key in the bands [begin, end): the
+ * pair of slots a < b is (a << 32 | b). */
+static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	link_ctx *lc = ctx;
+	wd_batch *b = lc->b;
+	link_worker *w = &lc->workers[worker];
+	for (size_t band = begin; band < end; band++) {
+		size_t n = 0;
+		for (size_t i = 0; i < b->n; i++) {
+			const slot *s = &b->slots[i];
+			for (size_t k = first_in_band(s, (uint32_t)band);
+			     k < s->n_keys && s->keys[k].band == band; k++) {
+				if (wd_grow(&w->entries, &w->cap_entries, n, sizeof *w->entries, 4096) < 0)
+					return wd_fail_oom();
+				w->entries[n++] = (key_entry){s->keys[k].key, (uint32_t)i};
+			}
+		}
+		qsort(w->entries, n, sizeof *w->entries, cmp_key_entry);
+		for (size_t run = 0; run < n;) {
+			size_t next = run + 1;
+			while (next < n && w->entries[next].key == w->entries[run].key)
+				next++;
+			for (size_t x = run; x < next; x++)
+				for (size_t y = x + 1; y < next; y++) {
+					if (wd_grow(&w->pairs.v, &w->pairs.cap, w->pairs.n,
+					            sizeof *w->pairs.v, 4096) < 0)
+						return wd_fail_oom();
+					w->pairs.v[w->pairs.n++] = (uint64_t)w->entries[x].slot << 32 |
+					                           w->entries[y].slot;
+				}
+			run = next;
+		}
+	}
+	return WD_OK;
+}
+
+/* The distinct candidate pairs, sorted. */
+static int link_all(wd_batch *b, u64_vec *pairs)
+{
+	unsigned threads = pool_threads(b->pool);
+	link_worker *workers = calloc(threads, sizeof *workers);
+	int err;
+	if (!workers)
+		return wd_fail_oom();
+	err = pool_for(b->pool, b->params.bands, 1, link_bands, &(link_ctx){b, workers});
+	for (unsigned t = 0; t < threads; t++) {
+		for (size_t i = 0; i < workers[t].pairs.n && err == WD_OK; i++) {
+			if (wd_grow(&pairs->v, &pairs->cap, pairs->n, sizeof *pairs->v, 4096) < 0)
+				err = wd_fail_oom();
+			else
+				pairs->v[pairs->n++] = workers[t].pairs.v[i];
+		}
+		free(workers[t].pairs.v);
+		free(workers[t].entries);
+	}
+	free(workers);
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->slots[i].keys);
+		b->slots[i].keys = NULL;
+	}
+	if (err < 0)
+		return err;
+	qsort(pairs->v, pairs->n, sizeof *pairs->v, cmp_u64);
+	size_t uniq = 0;
+	for (size_t i = 0; i < pairs->n; i++)
+		if (uniq == 0 || pairs->v[i] != pairs->v[uniq - 1])
+			pairs->v[uniq++] = pairs->v[i];
+	pairs->n = uniq;
+	return WD_OK;
+}
+
+/* ---- verify ---- */
+
+typedef struct verify_ctx {
+	wd_batch *b;
+	const uint64_t *pairs;
+	unsigned char *match;
+} verify_ctx;
+
+static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	verify_ctx *vc = ctx;
+	(void)worker;
+	for (size_t i = begin; i < end; i++) {
+		const slot *earlier = &vc->b->slots[vc->pairs[i] >> 32];
+		const slot *later = &vc->b->slots[vc->pairs[i] & UINT32_MAX];
+		verdict v;
+		/* as an index compares a new article with a stored one */
+		verify_docs(&v, &later->doc, &earlier->doc, vc->b->params.threshold);
+		vc->match[i] = (unsigned char)v.match;
+	}
+	return WD_OK;
+}
+
+/* ---- group ---- */
+
+static size_t find_root(slot *slots, size_t i)
+{
+	while (slots[i].root != i) {
+		slots[i].root = slots[slots[i].root].root;
+		i = slots[i].root;
+	}
+	return i;
+}
+
+static int earlier_slot(const wd_batch *b, size_t x, size_t y)
+{
+	const slot *a = &b->slots[x], *c = &b->slots[y];
+	return cluster_earlier(a->has_ts, a->ts, (int64_t)x, c->has_ts, c->ts, (int64_t)y);
+}
+
+static int similarity_range(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	wd_batch *b = ctx;
+	(void)worker;
+	for (size_t i = begin; i < end; i++) {
+		slot *s = &b->slots[b->clustered[i]];
+		if (s->root == b->clustered[i]) {
+			s->similarity = 1.0; /* the representative itself */
+			continue;
+		}
+		verdict v;
+		verify_docs(&v, &s->doc, &b->slots[s->root].doc, b->params.threshold);
+		s->similarity = v.jaccard > v.containment ? v.jaccard : v.containment;
+	}
+	return WD_OK;
+}
+
+/* Clusters = components of the matched pairs; each slot's root becomes its
+ * cluster's representative (earliest member). */
+static int group(wd_batch *b, const u64_vec *pairs, const unsigned char *match)
+{
+	size_t n = b->n ? b->n : 1;
+	size_t *rep = malloc(n * sizeof *rep), *root_of = malloc(n * sizeof *root_of);
+	int err = WD_OK;
+	if (!rep || !root_of || !(b->clustered = malloc(n * sizeof *b->clustered))) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		b->slots[i].root = i;
+	for (size_t i = 0; i < pairs->n; i++) {
+		if (!match[i])
+			continue;
+		size_t x = find_root(b->slots, pairs->v[i] >> 32);
+		size_t y = find_root(b->slots, pairs->v[i] & UINT32_MAX);
+		if (x != y)
+			b->slots[x > y ? x : y].root = x < y ? x : y;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		rep[i] = (size_t)-1;
+		root_of[i] = find_root(b->slots, i);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->slots[i].rejected)
+			continue;
+		size_t r = root_of[i];
+		if (rep[r] == (size_t)-1 || earlier_slot(b, i, rep[r]))
+			rep[r] = i;
+		b->clustered[b->n_clustered++] = i;
+	}
+	for (size_t i = 0; i < b->n_clustered; i++)
+		b->slots[b->clustered[i]].root = rep[root_of[b->clustered[i]]];
+	err = pool_for(b->pool, b->n_clustered, 64, similarity_range, b);
+done:
+	free(rep);
+	free(root_of);
+	return err;
+}
+
+int wd_batch_run(wd_batch *b)
+{
+	u64_vec pairs = {0};
+	unsigned char *match = NULL;
+	int err;
+	if (b->ran)
+		return wd_fail(WD_EINVAL, "the batch has run already");
+	b->ran = 1;
+	if ((err = parse_pending(b)) < 0 || (err = learn_chrome(b)) < 0 ||
+	    (err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
+	    (err = report_rejects(b, 0, b->n)) < 0 || (err = link_all(b, &pairs)) < 0)
+		goto done;
+	if (pairs.n && !(match = malloc(pairs.n))) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	if ((err = pool_for(b->pool, pairs.n, 256, verify_range,
+	                    &(verify_ctx){b, pairs.v, match})) < 0)
+		goto done;
+	err = group(b, &pairs, match);
+done:
+	free(pairs.v);
+	free(match);
+	return err;
+}
+
+size_t wd_batch_size(const wd_batch *b)
+{
+	return b->n_clustered;
+}
+
+int wd_batch_assignment(wd_assignment *out, const wd_batch *b, size_t i)
+{
+	if (i >= b->n_clustered)
+		return wd_fail(WD_ENOTFOUND, "no clustered article #%zu", i);
+	const slot *s = &b->slots[b->clustered[i]];
+	out->id = s->id;
+	out->cluster = b->slots[s->root].id;
+	out->similarity = s->similarity;
+	return WD_OK;
+}
+
+void wd_batch_close(wd_batch *b)
+{
+	if (!b)
+		return;
+	pool_close(b->pool);
+	for (size_t i = 0; i < b->n; i++) {
+		slot *s = &b->slots[i];
+		free(s->id);
+		free(s->source);
+		free(s->error);
+		free(s->title);
+		free(s->text);
+		free(s->lines);
+		free(s->keys);
+		doc_free(&s->doc);
+	}
+	free(b->slots);
+	free(b->ids);
+	free(b->lines);
+	free(b->clustered);
+	chrome_free(&b->chrome);
+	free(b);
+}
