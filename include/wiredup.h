@@ -297,6 +297,17 @@ size_t wd_batch_size(const wd_batch *b);
  * are valid until wd_batch_close). */
 int wd_batch_assignment(wd_assignment *out, const wd_batch *b, size_t i);
 
+/* What a batch job did: seconds per stage (wall clock) and counts. */
+typedef struct wd_batch_stats {
+	double parse_s, learn_s, sign_s, link_s, verify_s, group_s;
+	uint64_t articles;   /* added (repeats aside) */
+	uint64_t rejected;   /* left out while parsing */
+	uint64_t candidates; /* distinct pairs sharing an LSH key */
+	uint64_t matches;    /* of those, verified */
+} wd_batch_stats;
+
+void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b);
+
 void wd_batch_close(wd_batch *b);
 
 /* ---- Reading articles ---- */

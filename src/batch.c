@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -79,10 +80,18 @@ struct wd_batch {
 	line_entry *lines;
 	size_t n_lines, cap_lines;
 	chrome_model chrome;
+	wd_batch_stats stats;
 	size_t *clustered;    /* slot numbers of the clustered, input order */
 	size_t n_clustered;
 	int ran;
 };
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 /* ---- ids ---- */
 
@@ -288,9 +297,13 @@ static int parse_range(void *ctx, size_t begin, size_t end, unsigned worker)
 static int parse_pending(wd_batch *b)
 {
 	size_t from = b->parsed;
+	double t0 = now();
 	int err = pool_for(b->pool, b->n - from, 8, parse_range, &(stage){b, from});
+	b->stats.parse_s += now() - t0;
 	if (err < 0)
 		return err;
+	for (size_t i = from; i < b->n; i++)
+		b->stats.rejected += b->slots[i].rejected != 0;
 	b->parsed = b->n;
 	b->pending_bytes = 0;
 	return report_rejects(b, from, b->n);
@@ -415,8 +428,7 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 			err = WD_OK;
 			continue;
 		}
-		wd_minhash(sig, p->num_perm, s->doc.set, s->doc.n_set, p->seed);
-		err = lsh_article_keys(&s->keys, &s->n_keys, p, sig, s->doc.order, s->doc.n_order);
+		err = lsh_sign(sig, &s->keys, &s->n_keys, p, s->doc.order, s->doc.n_order);
 		doc_strip(&s->doc);
 	}
 	free(sig);
@@ -654,18 +666,37 @@ int wd_batch_run(wd_batch *b)
 	if (b->ran)
 		return wd_fail(WD_EINVAL, "the batch has run already");
 	b->ran = 1;
-	if ((err = parse_pending(b)) < 0 || (err = learn_chrome(b)) < 0 ||
-	    (err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
-	    (err = report_rejects(b, 0, b->n)) < 0 || (err = link_all(b, &pairs)) < 0)
+	double t = now();
+	if ((err = parse_pending(b)) < 0)
 		goto done;
+	t = now();
+	if ((err = learn_chrome(b)) < 0)
+		goto done;
+	b->stats.learn_s = now() - t;
+	t = now();
+	if ((err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
+	    (err = report_rejects(b, 0, b->n)) < 0)
+		goto done;
+	b->stats.sign_s = now() - t;
+	t = now();
+	if ((err = link_all(b, &pairs)) < 0)
+		goto done;
+	b->stats.link_s = now() - t;
+	b->stats.candidates = pairs.n;
 	if (pairs.n && !(match = malloc(pairs.n))) {
 		err = wd_fail_oom();
 		goto done;
 	}
+	t = now();
 	if ((err = pool_for(b->pool, pairs.n, 256, verify_range,
 	                    &(verify_ctx){b, pairs.v, match})) < 0)
 		goto done;
+	b->stats.verify_s = now() - t;
+	for (size_t i = 0; i < pairs.n; i++)
+		b->stats.matches += match[i];
+	t = now();
 	err = group(b, &pairs, match);
+	b->stats.group_s = now() - t;
 done:
 	free(pairs.v);
 	free(match);
@@ -686,6 +717,12 @@ int wd_batch_assignment(wd_assignment *out, const wd_batch *b, size_t i)
 	out->cluster = b->slots[s->root].id;
 	out->similarity = s->similarity;
 	return WD_OK;
+}
+
+void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b)
+{
+	*out = b->stats;
+	out->articles = b->n;
 }
 
 void wd_batch_close(wd_batch *b)

@@ -112,6 +112,7 @@ int wd_index_close(wd_index *ix)
 	chrome_free(&ix->chrome);
 	doc_cache_free(&ix->cache);
 	free(ix->sig);
+	free(ix->keys);
 	free(ix->assign_id);
 	free(ix->assign_cluster);
 	free(ix);
@@ -213,21 +214,22 @@ int index_stored_doc(const wd_doc **out, wd_index *ix, int64_t seq)
 	return err;
 }
 
-static void sign_doc(uint32_t *sig, const wd_index *ix, const wd_doc *doc)
+/* Signs doc into ix->sig and its LSH keys into ix->keys. */
+static int sign_doc(wd_index *ix, const wd_doc *doc)
 {
-	wd_minhash(sig, ix->params.num_perm, doc->set, doc->n_set, ix->params.seed);
+	free(ix->keys);
+	ix->keys = NULL;
+	ix->n_keys = 0;
+	return lsh_sign(ix->sig, &ix->keys, &ix->n_keys, &ix->params, doc->order, doc->n_order);
 }
 
-/* Files seq under the LSH keys of its signature and text windows. */
-static int write_bands(wd_index *ix, int64_t seq, const uint32_t *sig, const wd_doc *doc)
+/* Files seq under the LSH keys just signed (ix->keys). */
+static int write_bands(wd_index *ix, int64_t seq)
 {
-	band_key *keys = NULL;
-	size_t n = 0;
-	int err = lsh_article_keys(&keys, &n, &ix->params, sig, doc->order, doc->n_order);
-	for (size_t i = 0; i < n && err == WD_OK; i++)
+	int err = WD_OK;
+	for (size_t i = 0; i < ix->n_keys && err == WD_OK; i++)
 		err = store_run(&ix->store, ST_INSERT_BAND, "writing LSH bands", 3,
-		                (int64_t)keys[i].band, (int64_t)keys[i].key, seq);
-	free(keys);
+		                (int64_t)ix->keys[i].band, (int64_t)ix->keys[i].key, seq);
 	return err;
 }
 
@@ -267,17 +269,18 @@ static int resign(wd_index *ix, int64_t seq)
 	doc_cache_drop(&ix->cache, seq);
 	if ((err = index_analyze_stored(&doc, ix, seq)) < 0)
 		goto done;
-	sign_doc(new_sig, ix, &doc);
+	if ((err = sign_doc(ix, &doc)) < 0)
+		goto done;
 	if (doc.n_set == old_n &&
 	    memcmp(old_sig, new_sig, ix->params.num_perm * sizeof *new_sig) == 0)
 		goto done; /* nothing it is matched on changed */
 	if ((err = store_run(&ix->store, ST_DELETE_BANDS_OF, "removing LSH bands", 1, seq)) < 0 ||
 	    (err = store_update_sig(&ix->store, seq, doc.n_set, new_sig,
 	                            ix->params.num_perm)) < 0 ||
-	    (err = write_bands(ix, seq, new_sig, &doc)) < 0 ||
+	    (err = write_bands(ix, seq)) < 0 ||
 	    (err = store_run(&ix->store, ST_DELETE_MATCHES, "removing matches", 1, seq)) < 0 ||
 	    (err = cluster_rebuild(ix, cluster)) < 0 ||
-	    (err = verify_candidates(&m, &n, ix, &doc, new_sig, seq)) < 0)
+	    (err = verify_candidates(&m, &n, ix, &doc, seq)) < 0)
 		goto done;
 	err = link_matches(ix, seq, m, n);
 done:
@@ -342,9 +345,9 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		err = wd_fail_prefix(err, "article '%s': ", a->id);
 		goto done;
 	}
-	if ((err = chrome_lines_blob(&lines, &lines_bytes, &doc)) < 0)
+	if ((err = chrome_lines_blob(&lines, &lines_bytes, &doc)) < 0 ||
+	    (err = sign_doc(ix, &doc)) < 0)
 		goto done;
-	sign_doc(ix->sig, ix, &doc);
 
 	int has_ts = wd_parse_iso8601(&ts, a->published);
 	store_article art = {
@@ -364,15 +367,14 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		if ((err = resign_outlet(ix, a->source, &newly, seq)) < 0)
 			goto done;
 		doc_free(&doc);
-		if ((err = index_analyze(&doc, ix, a)) < 0)
+		if ((err = index_analyze(&doc, ix, a)) < 0 || (err = sign_doc(ix, &doc)) < 0)
 			goto done;
-		sign_doc(ix->sig, ix, &doc);
 		if ((err = store_update_sig(&ix->store, seq, doc.n_set, ix->sig,
 		                            ix->params.num_perm)) < 0)
 			goto done;
 	}
-	if ((err = verify_candidates(&m, &n, ix, &doc, ix->sig, seq)) < 0 ||
-	    (err = write_bands(ix, seq, ix->sig, &doc)) < 0 ||
+	if ((err = verify_candidates(&m, &n, ix, &doc, seq)) < 0 ||
+	    (err = write_bands(ix, seq)) < 0 ||
 	    (err = link_matches(ix, seq, m, n)) < 0)
 		goto done;
 	*res = (wd_add_result){WD_ADD_NEW, seq, (uint32_t)n};
@@ -452,8 +454,8 @@ int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *articl
 		err = wd_fail_prefix(err, "article '%s': ", a.id);
 		goto fail;
 	}
-	sign_doc(ix->sig, ix, &doc);
-	if ((err = verify_candidates(&m, &n, ix, &doc, ix->sig, 0)) < 0 ||
+	if ((err = sign_doc(ix, &doc)) < 0 ||
+	    (err = verify_candidates(&m, &n, ix, &doc, 0)) < 0 ||
 	    (err = dup_or_null(&r->credit_agency, doc.credit.agency)) < 0 ||
 	    (err = dup_or_null(&r->credit_place, doc.credit.place)) < 0)
 		goto fail;

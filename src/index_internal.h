@@ -15,6 +15,8 @@ struct wd_index {
 	int in_batch;
 	/* scratch owned by the handle, reused across calls */
 	uint32_t *sig, *other_sig;
+	struct band_key *keys; /* of the article signed last (sig) */
+	size_t n_keys;
 	char *assign_id, *assign_cluster;
 };
 

@@ -412,6 +412,17 @@ static int dedup_batch(options *o)
 	err = for_each_article(o, batch_one, &br, &st);
 	if (err == 0 && (err = wd_batch_run(br.batch)) < 0)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	if (err == 0 && o->verbose) {
+		wd_batch_stats bs;
+		wd_batch_get_stats(&bs, br.batch);
+		fprintf(stderr,
+		        "wiredup: %llu articles, %llu rejected, %llu candidate pairs, %llu matches\n"
+		        "wiredup: seconds: parse %.2f, learn %.2f, sign %.2f, link %.2f, "
+		        "verify %.2f, group %.2f\n",
+		        (unsigned long long)bs.articles, (unsigned long long)bs.rejected,
+		        (unsigned long long)bs.candidates, (unsigned long long)bs.matches,
+		        bs.parse_s, bs.learn_s, bs.sign_s, bs.link_s, bs.verify_s, bs.group_s);
+	}
 	for (size_t i = 0; err == 0 && i < wd_batch_size(br.batch); i++) {
 		wd_assignment as;
 		if ((err = wd_batch_assignment(&as, br.batch, i)) < 0) {
@@ -630,7 +641,8 @@ static const command COMMANDS[] = {
 	 "  -j, --threads N        threads of the batch job (0, the default: one\n"
 	 "                         per core)\n"
 	 "      --batch-size N     with --db: articles per transaction (10000)\n"
-	 "  -v, --verbose          with --db: report each committed batch\n"
+	 "  -v, --verbose          report each committed batch (with --db), or\n"
+	 "                         the batch job's stages and counts\n"
 	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH,
 	 "usage: wiredup add --db PATH [options] [FILE...]\n"
