@@ -440,31 +440,22 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 typedef struct key_entry {
 	uint64_t key;
 	uint32_t slot;
+	uint32_t next; /* the previous entry with the same key, + 1; 0: none */
 } key_entry;
-
-static int cmp_key_entry(const void *a, const void *b)
-{
-	const key_entry *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->slot > y->slot) - (x->slot < y->slot);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
 
 typedef struct u64_vec {
 	uint64_t *v;
 	size_t n, cap;
 } u64_vec;
 
-/* Per worker: the keys of one band, and the candidate pairs found. */
+/* Per worker: the keys of one band, a table of the last entry per key, and
+ * the candidate pairs found. */
 typedef struct link_worker {
 	key_entry *entries;
 	size_t cap_entries;
+	uint64_t *table_keys;
+	uint32_t *table_last;
+	size_t cap_table;
 	u64_vec pairs;
 } link_worker;
 
@@ -487,44 +478,96 @@ static size_t first_in_band(const slot *s, uint32_t band)
 	return lo;
 }
 
-/* Pairs up the articles that share a key in the bands [begin, end): the
- * pair of slots a < b is (a << 32 | b). */
-static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
+static int push_pair(u64_vec *pairs, uint64_t pair)
 {
-	link_ctx *lc = ctx;
-	wd_batch *b = lc->b;
-	link_worker *w = &lc->workers[worker];
-	for (size_t band = begin; band < end; band++) {
-		size_t n = 0;
-		for (size_t i = 0; i < b->n; i++) {
-			const slot *s = &b->slots[i];
-			for (size_t k = first_in_band(s, (uint32_t)band);
-			     k < s->n_keys && s->keys[k].band == band; k++) {
-				if (wd_grow(&w->entries, &w->cap_entries, n, sizeof *w->entries, 4096) < 0)
-					return wd_fail_oom();
-				w->entries[n++] = (key_entry){s->keys[k].key, (uint32_t)i};
-			}
-		}
-		qsort(w->entries, n, sizeof *w->entries, cmp_key_entry);
-		for (size_t run = 0; run < n;) {
-			size_t next = run + 1;
-			while (next < n && w->entries[next].key == w->entries[run].key)
-				next++;
-			for (size_t x = run; x < next; x++)
-				for (size_t y = x + 1; y < next; y++) {
-					if (wd_grow(&w->pairs.v, &w->pairs.cap, w->pairs.n,
-					            sizeof *w->pairs.v, 4096) < 0)
-						return wd_fail_oom();
-					w->pairs.v[w->pairs.n++] = (uint64_t)w->entries[x].slot << 32 |
-					                           w->entries[y].slot;
-				}
-			run = next;
-		}
-	}
+	if (wd_grow(&pairs->v, &pairs->cap, pairs->n, sizeof *pairs->v, 4096) < 0)
+		return wd_fail_oom();
+	pairs->v[pairs->n++] = pair;
 	return WD_OK;
 }
 
-/* The distinct candidate pairs, sorted. */
+/* Gathers band `band`'s keys, in slot order. Returns how many. */
+static size_t gather_band(link_worker *w, const wd_batch *b, uint32_t band, int *err)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const slot *s = &b->slots[i];
+		for (size_t k = first_in_band(s, band); k < s->n_keys && s->keys[k].band == band;
+		     k++) {
+			if (wd_grow(&w->entries, &w->cap_entries, n, sizeof *w->entries, 4096) < 0) {
+				*err = wd_fail_oom();
+				return 0;
+			}
+			w->entries[n++] = (key_entry){s->keys[k].key, (uint32_t)i, 0};
+		}
+	}
+	return n;
+}
+
+/*
+ * Pairs up the articles that share a key in the bands [begin, end): each
+ * entry meets the earlier entries with its key through a chain, so the work
+ * is the keys plus the pairs. A pair of slots a < b is (a << 32 | b).
+ */
+static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	link_ctx *lc = ctx;
+	link_worker *w = &lc->workers[worker];
+	int err = WD_OK;
+	for (size_t band = begin; band < end && err == WD_OK; band++) {
+		size_t n = gather_band(w, lc->b, (uint32_t)band, &err), cap = 1024;
+		while (cap < 2 * n)
+			cap *= 2;
+		if (cap > w->cap_table) {
+			free(w->table_keys);
+			free(w->table_last);
+			w->table_keys = malloc(cap * sizeof *w->table_keys);
+			w->table_last = malloc(cap * sizeof *w->table_last);
+			w->cap_table = cap;
+			if (!w->table_keys || !w->table_last)
+				return wd_fail_oom();
+		}
+		memset(w->table_last, 0, cap * sizeof *w->table_last);
+		for (size_t e = 0; e < n && err == WD_OK; e++) {
+			key_entry *en = &w->entries[e];
+			size_t j = (size_t)(en->key ^ en->key >> 29) & (cap - 1);
+			while (w->table_last[j] && w->table_keys[j] != en->key)
+				j = (j + 1) & (cap - 1);
+			en->next = w->table_last[j];
+			w->table_keys[j] = en->key;
+			w->table_last[j] = (uint32_t)e + 1;
+			for (uint32_t p = en->next; p && err == WD_OK; p = w->entries[p - 1].next)
+				err = push_pair(&w->pairs, (uint64_t)w->entries[p - 1].slot << 32 | en->slot);
+		}
+	}
+	return err;
+}
+
+/* Keeps the distinct pairs of *pairs (in no particular order). */
+static int distinct_pairs(u64_vec *pairs)
+{
+	size_t cap = 1024, n = 0;
+	while (cap < 2 * pairs->n)
+		cap *= 2;
+	uint64_t *set = calloc(cap, sizeof *set); /* pairs are never 0: a < b */
+	if (!set)
+		return wd_fail_oom();
+	for (size_t i = 0; i < pairs->n; i++) {
+		uint64_t x = pairs->v[i], h = x * 0x9E3779B97F4A7C15ULL;
+		size_t j = (size_t)(h >> 20) & (cap - 1);
+		while (set[j] && set[j] != x)
+			j = (j + 1) & (cap - 1);
+		if (!set[j]) {
+			set[j] = x;
+			pairs->v[n++] = x;
+		}
+	}
+	free(set);
+	pairs->n = n;
+	return WD_OK;
+}
+
+/* The distinct candidate pairs. */
 static int link_all(wd_batch *b, u64_vec *pairs)
 {
 	unsigned threads = pool_threads(b->pool);
@@ -534,29 +577,19 @@ static int link_all(wd_batch *b, u64_vec *pairs)
 		return wd_fail_oom();
 	err = pool_for(b->pool, b->params.bands, 1, link_bands, &(link_ctx){b, workers});
 	for (unsigned t = 0; t < threads; t++) {
-		for (size_t i = 0; i < workers[t].pairs.n && err == WD_OK; i++) {
-			if (wd_grow(&pairs->v, &pairs->cap, pairs->n, sizeof *pairs->v, 4096) < 0)
-				err = wd_fail_oom();
-			else
-				pairs->v[pairs->n++] = workers[t].pairs.v[i];
-		}
+		for (size_t i = 0; i < workers[t].pairs.n && err == WD_OK; i++)
+			err = push_pair(pairs, workers[t].pairs.v[i]);
 		free(workers[t].pairs.v);
 		free(workers[t].entries);
+		free(workers[t].table_keys);
+		free(workers[t].table_last);
 	}
 	free(workers);
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->slots[i].keys);
 		b->slots[i].keys = NULL;
 	}
-	if (err < 0)
-		return err;
-	qsort(pairs->v, pairs->n, sizeof *pairs->v, cmp_u64);
-	size_t uniq = 0;
-	for (size_t i = 0; i < pairs->n; i++)
-		if (uniq == 0 || pairs->v[i] != pairs->v[uniq - 1])
-			pairs->v[uniq++] = pairs->v[i];
-	pairs->n = uniq;
-	return WD_OK;
+	return err < 0 ? err : distinct_pairs(pairs);
 }
 
 /* ---- verify ---- */
