@@ -8,7 +8,10 @@
  */
 #include "wiredup.h"
 
+#include "explain.h"
+#include "members.h"
 #include "output.h"
+#include "report.h"
 
 #include <getopt.h>
 #include <stddef.h>
@@ -32,6 +35,9 @@ typedef struct options {
 	size_t max_bytes;
 	size_t busy_timeout;
 	int verbose;
+	int html;
+	const char *table;
+	size_t top;
 	char **files;
 	int n_files;
 } options;
@@ -39,7 +45,8 @@ typedef struct options {
 
 /* Which options each command takes (bit per option group). */
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
-       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128 };
+       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_HTML = 256,
+       A_TABLE = 512, A_TOP = 1024, A_IDS = 2048 /* arguments are article ids */ };
 
 typedef struct command {
 	const char *name;
@@ -47,6 +54,30 @@ typedef struct command {
 	unsigned allowed;
 	const char *usage;
 } command;
+
+static const char *const FORMAT_NAMES[] = {"jsonl", "csv", "text", "html"};
+
+/* The commands whose formats are not just jsonl (the default) and csv. */
+static const struct command_formats {
+	const char *name;
+	unsigned accepted; /* 1 << out_format */
+	out_format default_format;
+} FORMATS[] = {
+	{"explain", 1u << FORMAT_TEXT | 1u << FORMAT_JSONL | 1u << FORMAT_HTML, FORMAT_TEXT},
+	{"report", 1u << FORMAT_JSONL | 1u << FORMAT_CSV | 1u << FORMAT_HTML, FORMAT_JSONL},
+};
+
+/* The formats command c accepts, and its default. */
+static unsigned formats_of(const command *c, out_format *default_format)
+{
+	for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)
+		if (strcmp(c->name, FORMATS[i].name) == 0) {
+			*default_format = FORMATS[i].default_format;
+			return FORMATS[i].accepted;
+		}
+	*default_format = FORMAT_JSONL;
+	return 1u << FORMAT_JSONL | 1u << FORMAT_CSV;
+}
 
 static const char *const PARAMS_HELP =
 	"Matching parameters (fixed when an index is created; an existing index\n"
@@ -79,6 +110,9 @@ static void usage_main(FILE *fp)
 	      "  add       add articles to a persistent index (--db)\n"
 	      "  query     find an article's matches in an index, storing nothing\n"
 	      "  clusters  list an index's clusters\n"
+	      "  members   list the members of an index's clusters, with lags and credits\n"
+	      "  explain   the passages two indexed articles share, with offsets\n"
+	      "  report    syndication report: outlets, agencies, biggest clusters\n"
 	      "  stats     counts and parameters of an index\n"
 	      "\n"
 	      "'wiredup COMMAND --help' describes a command.\n"
@@ -448,28 +482,103 @@ static json_t *string_array(const char *const *v, size_t n)
 	return a;
 }
 
+typedef struct cluster_walk {
+	options *o;
+	wd_index *ix;
+} cluster_walk;
+
 static int print_cluster(const wd_cluster *c, void *ctx)
 {
 	static const char *const cols[] = {"cluster", "size", "members", "sources",
-	                                   "first_published", "last_published", NULL};
-	options *o = ctx;
+	                                   "first_published", "last_published", "agency",
+	                                   "uncredited_copies", "trimmed_copies", NULL};
+	cluster_walk *w = ctx;
 	json_t *rec = json_pack(
 		"{s:s, s:I, s:o, s:o, s:s?, s:s?}", "cluster", c->id, "size",
 		(json_int_t)c->size, "members", string_array(c->members, c->size),
 		"sources", string_array(c->sources, c->n_sources), "first_published",
 		c->first_published, "last_published", c->last_published);
-	return out_record(stdout, o->format, cols, rec) < 0 ? WD_EIO : 0;
+	int err = members_add_to_cluster(rec, w->ix, c->id);
+	if (err < 0) {
+		json_decref(rec);
+		return err;
+	}
+	return out_record(stdout, w->o->format, cols, rec) < 0 ? WD_EIO : 0;
 }
 
-static int cmd_clusters(options *o)
+static int print_members(const wd_cluster *c, void *ctx)
+{
+	cluster_walk *w = ctx;
+	return members_write(stdout, w->o->format, w->ix, c->id);
+}
+
+/* clusters and members: a record per cluster or per member. */
+static int list_clusters(options *o, int (*fn)(const wd_cluster *, void *))
 {
 	wd_index *ix = open_index(o, 0);
 	if (!ix)
 		return EXIT_FATAL;
-	int err = wd_index_foreach_cluster(ix, o->min_size, print_cluster, o);
+	cluster_walk w = {o, ix};
+	int err = wd_index_foreach_cluster(ix, o->min_size, fn, &w);
 	if (err < 0)
 		fprintf(stderr, "wiredup: %s\n", err == WD_EIO ? "cannot write output"
 		                                              : wd_last_error());
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_clusters(options *o)
+{
+	return list_clusters(o, print_cluster);
+}
+
+static int cmd_members(options *o)
+{
+	return list_clusters(o, print_members);
+}
+
+/* ---- explain and report ---- */
+
+static int cmd_explain(options *o)
+{
+	wd_explanation *e;
+	if (o->n_files != 2) {
+		fprintf(stderr, "wiredup explain: takes two article ids, not %d\n", o->n_files);
+		return EXIT_USAGE;
+	}
+	wd_index *ix = open_index(o, 0);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = wd_index_explain(&e, ix, o->files[0], o->files[1]);
+	if (err < 0) {
+		fprintf(stderr, "wiredup: %s: %s\n", o->db, wd_last_error());
+	} else {
+		if (explain_write(stdout, e, o->html ? FORMAT_HTML : o->format) < 0) {
+			fprintf(stderr, "wiredup: cannot write output\n");
+			err = WD_EIO;
+		}
+		wd_explanation_free(e);
+	}
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_report(options *o)
+{
+	report_table table;
+	if (report_table_parse(&table, o->table, o->format) < 0) {
+		fprintf(stderr, "wiredup report: --table must be outlets, agencies or clusters"
+		        "%s\n", o->format == FORMAT_HTML ? " (and does not apply to html)" : "");
+		return EXIT_USAGE;
+	}
+	wd_index *ix = open_index(o, 0);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = report_run(stdout, ix, o->format, table, o->top);
+	if (err < 0)
+		fprintf(stderr, "wiredup: %s\n", err == WD_EIO     ? "cannot write output"
+		                                : err == WD_ENOMEM ? "out of memory"
+		                                                   : wd_last_error());
 	wd_index_close(ix);
 	return err < 0 ? EXIT_FATAL : 0;
 }
@@ -555,7 +664,58 @@ static const command COMMANDS[] = {
 	 "\n"
 	 "  -d, --db PATH          the index\n"
 	 "      --min-size N       only clusters of N or more members (1)\n"
+	 "  -f, --format F         jsonl (default) or csv\n"
+	 "\n"
+	 "Also \"agency\" (the agency most members credit; a tie: the earliest\n"
+	 "member's; null if none), \"uncredited_copies\", \"trimmed_copies\" and, in\n"
+	 "JSON Lines, \"member_details\": every member as 'wiredup members' writes it.\n"},
+	{"members", cmd_members, A_DB | A_DB_REQ | A_FORMAT | A_MIN_SIZE,
+	 "usage: wiredup members --db PATH [--min-size N] [--format jsonl|csv]\n"
+	 "\n"
+	 "One record per member of each cluster, earliest first: \"cluster\",\n"
+	 "\"position\" (1: the representative), \"id\", \"source\", \"published\",\n"
+	 "\"published_ts\", \"lag_seconds\" (behind the representative; null when a\n"
+	 "time is unknown), \"credit_agency\" (its own), \"cluster_agency\",\n"
+	 "\"credits_agency\", \"uncredited\" (a copy not naming the cluster's agency),\n"
+	 "\"shingles\", \"shared\" (with the representative),\n"
+	 "\"member_in_representative\", \"representative_in_member\", \"trimmed\"\n"
+	 "(member_in_representative >= 0.8 and under 0.9 x its shingles).\n"
+	 "Columns are described in docs/schema.md (view cluster_members).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "      --min-size N       only clusters of N or more members (1)\n"
 	 "  -f, --format F         jsonl (default) or csv\n"},
+	{"explain", cmd_explain, A_DB | A_DB_REQ | A_FORMAT | A_HTML | A_IDS,
+	 "usage: wiredup explain --db PATH [--format text|jsonl|html] [--html] ID_A ID_B\n"
+	 "\n"
+	 "The passages two indexed articles share (runs of at least shingle-words\n"
+	 "common words, in the same order in both), with offsets in code points\n"
+	 "[start, end) into each text as given, and what only one side has: what b\n"
+	 "dropped from a and what it added. Also the story-text figures matching\n"
+	 "uses (Jaccard, containment, shared shingles).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "  -f, --format F         text (default), jsonl (one record, full texts of\n"
+	 "                         every span) or html\n"
+	 "      --html             --format html: both texts side by side, one\n"
+	 "                         self-contained page\n"},
+	{"report", cmd_report, A_DB | A_DB_REQ | A_FORMAT | A_TABLE | A_TOP,
+	 "usage: wiredup report --db PATH [--format jsonl|csv|html] [--table T] [--top N]\n"
+	 "\n"
+	 "Syndication report over the clusters of two or more members:\n"
+	 "  outlets   per outlet: copies reprinted, firsts (representatives),\n"
+	 "            agencies, median lag, share uncredited, share trimmed\n"
+	 "  agencies  per credited agency: stories, copies, outlets reached,\n"
+	 "            median lag, uncredited copies\n"
+	 "  clusters  the biggest clusters\n"
+	 "JSON Lines: a summary record, then every table (records carry \"table\").\n"
+	 "CSV: one table (--table, default outlets). HTML: one self-contained page\n"
+	 "with every table and inline SVG charts (copies over time, lag distribution).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "  -f, --format F         jsonl (default), csv or html\n"
+	 "      --table T          outlets, agencies or clusters (jsonl, csv)\n"
+	 "      --top N            clusters listed (20)\n"},
 	{"stats", cmd_stats, A_DB | A_DB_REQ,
 	 "usage: wiredup stats --db PATH\n"
 	 "\n"
@@ -602,6 +762,9 @@ static const option_spec OPTIONS[] = {
 	{"max-bytes", 0, V_SIZE, A_INPUT, AT(max_bytes)},
 	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
 	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
+	{"html", 0, V_BOOL, A_HTML, AT(html)},
+	{"table", 0, V_STRING, A_TABLE, AT(table)},
+	{"top", 0, V_SIZE, A_TOP, AT(top)},
 	{"help", 'h', V_FLAG, ~0u, 0},
 };
 #undef AT
@@ -623,6 +786,10 @@ static int parse_value(options *o, const option_spec *spec, const char *val)
 			*(out_format *)dst = FORMAT_JSONL;
 		else if (strcmp(val, "csv") == 0)
 			*(out_format *)dst = FORMAT_CSV;
+		else if (strcmp(val, "text") == 0)
+			*(out_format *)dst = FORMAT_TEXT;
+		else if (strcmp(val, "html") == 0)
+			*(out_format *)dst = FORMAT_HTML;
 		else
 			return -1;
 		return 0;
@@ -677,6 +844,9 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 	longopts[N_OPTIONS] = (struct option){NULL, 0, NULL, 0};
 	shortopts[ns] = '\0';
 
+	out_format default_format;
+	formats_of(c, &default_format);
+	o->format = default_format;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
 		const option_spec *sp = NULL;
@@ -710,9 +880,16 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 		fprintf(stderr, "wiredup %s: --db PATH is required\n", c->name);
 		return EXIT_USAGE;
 	}
+	if (o->html)
+		o->format = FORMAT_HTML;
+	if (!(formats_of(c, &default_format) & 1u << o->format)) {
+		fprintf(stderr, "wiredup %s: --format %s does not apply to this command\n",
+		        c->name, FORMAT_NAMES[o->format]);
+		return EXIT_USAGE;
+	}
 	o->files = argv + optind;
 	o->n_files = argc - optind;
-	if (o->n_files && !(c->allowed & A_INPUT)) {
+	if (o->n_files && !(c->allowed & (A_INPUT | A_IDS))) {
 		fprintf(stderr, "wiredup %s: takes no input files\n", c->name);
 		return EXIT_USAGE;
 	}
@@ -723,7 +900,7 @@ int main(int argc, char **argv)
 {
 	options o = {.format = FORMAT_JSONL, .min_size = 1, .max_matches = 10,
 	             .batch_size = 10000, .max_bytes = WD_DEFAULT_MAX_BYTES,
-	             .busy_timeout = 5000};
+	             .busy_timeout = 5000, .top = 20};
 	wd_params_init(&o.params);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage_main(argc < 2 ? stderr : stdout);
