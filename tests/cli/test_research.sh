@@ -69,7 +69,7 @@ sed -n 1p "$WD_DATA_DIR/syndication.jsonl" |
 "$WIREDUP" explain --db "$DB" --html ap-lighthouse 'x<b>&"y' >"$WORK/hostile.html"
 expect_status 0 $? "explain --html of markup"
 grep -q "<script\|<b>" "$WORK/hostile.html" && fail "markup written unescaped"
-expect_grep "&lt;script&gt;alert(1)&lt;/script&gt;" "$WORK/hostile.html" "escaped text"
+expect_grep "&lt;<span class=\"add\">script&gt;alert(1)&lt;/script</span>&gt;" "$WORK/hostile.html" "escaped text"
 expect_grep "x&lt;b&gt;&amp;&quot;y" "$WORK/hostile.html" "escaped id"
 
 # Bad use: clear errors naming what is wrong.
