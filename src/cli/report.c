@@ -195,20 +195,30 @@ static int cmp_cluster(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
+/* Every cluster's outlet (its representative's) or agency, sorted
+ * (malloc'd; NULL out of memory). */
+static const char **cluster_keys(const report *r, int agency)
+{
+	const char **keys = malloc((r->n_clusters + 1) * sizeof *keys);
+	if (!keys)
+		return NULL;
+	for (size_t k = 0; k < r->n_clusters; k++)
+		keys[k] = agency ? r->clusters[k].agency : r->clusters[k].source;
+	qsort(keys, r->n_clusters, sizeof *keys, cmp_str);
+	return keys;
+}
+
 /* Per outlet: its copies (sorted by outlet, then agency) and the
  * clusters it published first, merged by outlet name. */
 static int sum_outlets(report *r, int64_t *lags)
 {
-	const char **reps = malloc((r->n_clusters + 1) * sizeof *reps);
+	const char **reps = cluster_keys(r, 0);
 	r->outlets = calloc(r->n_copies + r->n_clusters + 1, sizeof *r->outlets);
 	r->outlet_agencies = malloc((r->n_copies + 1) * sizeof *r->outlet_agencies);
 	if (!reps || !r->outlets || !r->outlet_agencies) {
 		free(reps);
 		return WD_ENOMEM;
 	}
-	for (size_t k = 0; k < r->n_clusters; k++)
-		reps[k] = r->clusters[k].source;
-	qsort(reps, r->n_clusters, sizeof *reps, cmp_str);
 	qsort(r->copies, r->n_copies, sizeof *r->copies, cmp_copy_source);
 	size_t i = 0, j = 0, n_listed = 0;
 	while (i < r->n_copies || j < r->n_clusters) {
@@ -246,15 +256,12 @@ static int sum_outlets(report *r, int64_t *lags)
  * their copies. */
 static int sum_agencies(report *r, int64_t *lags)
 {
-	const char **stories = malloc((r->n_clusters + 1) * sizeof *stories);
+	const char **stories = cluster_keys(r, 1);
 	r->agencies = calloc(r->n_clusters + 1, sizeof *r->agencies);
 	if (!stories || !r->agencies) {
 		free(stories);
 		return WD_ENOMEM;
 	}
-	for (size_t k = 0; k < r->n_clusters; k++)
-		stories[k] = r->clusters[k].agency;
-	qsort(stories, r->n_clusters, sizeof *stories, cmp_str);
 	qsort(r->copies, r->n_copies, sizeof *r->copies, cmp_copy_agency);
 	/* every copy's agency is its cluster's: the stories give every key */
 	size_t i = 0, j = 0;
