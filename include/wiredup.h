@@ -264,6 +264,10 @@ typedef struct wd_member {
 	int trimmed;                 /* a copy with member_in_representative >= 0.8
 	                                and fewer than 0.9 x the representative's
 	                                shingles */
+	int agency_in_byline;        /* an uncredited copy whose page names the
+	                                agency in a short line (a byline such as
+	                                "Jane Doe, Associated Press", a copyright
+	                                line), outside picture credits */
 } wd_member;
 
 /* The members of one cluster. Owned by the caller. */

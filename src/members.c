@@ -112,6 +112,31 @@ static void derive(wd_cluster_members *out)
 	}
 }
 
+/* For the uncredited copies: does a byline or credit line name the
+ * cluster's agency after all (credit detection reads datelines and
+ * credit lines at the story's ends only)? */
+static int find_bylines(wd_index *ix, collect *c)
+{
+	wd_cluster_members *out = c->out;
+	int err = WD_OK;
+	for (size_t i = 1; i < out->n_members && err == WD_OK; i++) {
+		stored_text t;
+		char *norm;
+		size_t norm_len;
+		if (!out->members[i].uncredited)
+			continue;
+		if ((err = store_load_text(&ix->store, c->seqs[i], &t)) < 0)
+			break;
+		if ((err = wd_normalize(&norm, &norm_len, t.text, t.len)) == WD_OK) {
+			out->members[i].agency_in_byline =
+				wd_credit_byline_names(norm, norm_len, out->agency);
+			free(norm);
+		}
+		stored_text_free(&t);
+	}
+	return err;
+}
+
 /* The body of wd_index_cluster_members, inside one read snapshot. */
 static int members_of(wd_cluster_members *out, wd_index *ix, const char *cluster)
 {
@@ -137,6 +162,8 @@ static int members_of(wd_cluster_members *out, wd_index *ix, const char *cluster
 		err = compare_indirect(ix, &c);
 	if (err == WD_OK && out->n_members)
 		derive(out);
+	if (err == WD_OK && out->agency)
+		err = find_bylines(ix, &c);
 	free(c.seqs);
 	free(c.known);
 	return err;

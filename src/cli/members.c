@@ -4,7 +4,8 @@
 const char *const MEMBER_COLUMNS[] = {
 	"cluster", "position", "id", "source", "published", "published_ts", "lag_seconds",
 	"credit_agency", "cluster_agency", "credits_agency", "uncredited", "shingles",
-	"shared", "member_in_representative", "representative_in_member", "trimmed", NULL};
+	"shared", "member_in_representative", "representative_in_member", "trimmed",
+	"agency_in_byline", NULL};
 
 /* An integer, or null when unknown. */
 static json_t *int_or_null(int known, int64_t v)
@@ -12,12 +13,17 @@ static json_t *int_or_null(int known, int64_t v)
 	return known ? json_integer((json_int_t)v) : json_null();
 }
 
+int members_uncredited(const wd_member *m)
+{
+	return m->uncredited && !m->agency_in_byline;
+}
+
 json_t *member_json(const wd_cluster_members *cm, size_t i)
 {
 	const wd_member *m = &cm->members[i];
 	json_t *credits = m->credits_agency < 0 ? json_null() : json_boolean(m->credits_agency);
 	return json_pack("{s:s, s:I, s:s, s:s?, s:s?, s:o, s:o, s:s?, s:s?, s:o, s:b, s:I,"
-	                 " s:I, s:f, s:f, s:b}",
+	                 " s:I, s:f, s:f, s:b, s:b}",
 	                 "cluster", cm->cluster, "position", (json_int_t)(i + 1), "id", m->id,
 	                 "source", m->source, "published", m->published, "published_ts",
 	                 int_or_null(m->has_time, m->published_ts), "lag_seconds",
@@ -27,7 +33,7 @@ json_t *member_json(const wd_cluster_members *cm, size_t i)
 	                 (json_int_t)m->shingles, "shared", (json_int_t)m->shared,
 	                 "member_in_representative", m->member_in_representative,
 	                 "representative_in_member", m->representative_in_member, "trimmed",
-	                 m->trimmed);
+	                 m->trimmed, "agency_in_byline", m->agency_in_byline);
 }
 
 int members_write(FILE *fp, out_format fmt, wd_index *ix, const char *cluster)
@@ -50,7 +56,7 @@ int members_add_to_cluster(json_t *rec, wd_index *ix, const char *cluster)
 		return err;
 	json_t *details = json_array();
 	for (size_t i = 0; i < cm->n_members; i++) {
-		uncredited += cm->members[i].uncredited != 0;
+		uncredited += members_uncredited(&cm->members[i]);
 		trimmed += cm->members[i].trimmed != 0;
 		json_array_append_new(details, member_json(cm, i));
 	}

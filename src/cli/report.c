@@ -3,6 +3,8 @@
  * and writes JSON Lines, CSV or (report_html.c) HTML. */
 #include "report.h"
 
+#include "members.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,10 +131,10 @@ static int gather_cluster(const wd_cluster *c, void *ctx)
 			.ts = m->published_ts,
 			.has_lag = m->has_lag,
 			.lag = m->lag_seconds,
-			.uncredited = m->uncredited,
+			.uncredited = members_uncredited(m),
 			.trimmed = m->trimmed,
 		};
-		rc->uncredited += m->uncredited != 0;
+		rc->uncredited += members_uncredited(m);
 		rc->trimmed += m->trimmed != 0;
 		if (m->has_lag) {
 			g->lags[n_lags++] = m->lag_seconds;
