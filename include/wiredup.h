@@ -237,6 +237,102 @@ int wd_index_foreach_cluster(wd_index *index, size_t min_size,
                              int (*fn)(const wd_cluster *cluster, void *ctx),
                              void *ctx);
 
+/* ---- Syndication research: who reprinted a story, when, how ---- */
+
+/*
+ * One member of a cluster, with its relation to the representative (the
+ * earliest published member). Containments are exact, over the shingles
+ * of the story texts (credit and chrome left out).
+ */
+typedef struct wd_member {
+	char *id;
+	char *source;                /* the outlet, NULL if unknown */
+	char *published;             /* as given, NULL if absent */
+	int has_time;                /* published parsed: published_ts is set */
+	int64_t published_ts;        /* UTC seconds */
+	int has_lag;                 /* both times known: lag_seconds is set */
+	int64_t lag_seconds;         /* published_ts - the representative's */
+	char *credit_agency;         /* the agency it credits itself, NULL if none */
+	int credits_agency;          /* 1 it names the cluster's agency, 0 it does
+	                                not, -1 the cluster has no agency */
+	int uncredited;              /* a copy (not the representative) that does
+	                                not name the cluster's agency */
+	uint64_t shingles;           /* of its story text */
+	uint64_t shared;             /* shingles in common with the representative */
+	double member_in_representative; /* shared / shingles */
+	double representative_in_member; /* shared / the representative's shingles */
+	int trimmed;                 /* a copy with member_in_representative >= 0.8
+	                                and fewer than 0.9 x the representative's
+	                                shingles */
+	int agency_in_byline;        /* an uncredited copy whose page names the
+	                                agency in a short line (a byline such as
+	                                "Jane Doe, Associated Press", a copyright
+	                                line), outside picture credits */
+} wd_member;
+
+/* The members of one cluster. Owned by the caller. */
+typedef struct wd_cluster_members {
+	char *cluster;      /* the representative's id */
+	char *agency;       /* the credited agency: the one most members name
+	                       (a tie: the earliest member's), NULL if none */
+	size_t n_members;
+	wd_member *members; /* earliest published first; [0] is the
+	                       representative (lag 0, containments 1) */
+} wd_cluster_members;
+
+/*
+ * The members of the cluster named `cluster` (its representative's id),
+ * WD_ENOTFOUND when no cluster has that name. Members that share no
+ * stored match with the representative (they joined through others) are
+ * compared with it now. Free with wd_cluster_members_free.
+ */
+int wd_index_cluster_members(wd_cluster_members **out, wd_index *index,
+                             const char *cluster);
+void wd_cluster_members_free(wd_cluster_members *members);
+
+/* A stretch of an article's text as given (text, not title). */
+typedef struct wd_span {
+	size_t start, end;           /* code points [start, end) */
+	size_t byte_start, byte_end; /* the same stretch in bytes */
+} wd_span;
+
+/* A passage two articles share: the same words (as matching compares
+ * them: case, accents, spelling variants folded) in the same order. */
+typedef struct wd_passage {
+	wd_span a, b;
+	size_t words;
+} wd_passage;
+
+/* Two articles compared passage by passage. Owned by the caller. */
+typedef struct wd_explanation {
+	char *id_a, *id_b;
+	char *text_a, *text_b;       /* the texts as given */
+	size_t bytes_a, bytes_b;
+	size_t chars_a, chars_b;     /* code points */
+	size_t words_a, words_b;
+	size_t shared_words;         /* words in passages (each side has as many) */
+	size_t n_passages;
+	wd_passage *passages;        /* in text order, on both sides */
+	size_t n_a_only, n_b_only;
+	wd_span *a_only;             /* a's text outside the passages (words in
+	                                it): what b dropped, or a added */
+	wd_span *b_only;             /* what b added */
+	/* verification of the story texts, as matching sees them */
+	double jaccard, containment;
+	uint64_t shared_shingles;
+	int match;                   /* 1 when the two would match */
+} wd_explanation;
+
+/*
+ * Aligns the texts of two indexed articles: maximal runs of at least
+ * shingle_words common words, longest first, kept when they agree in
+ * order with the longer ones already kept. WD_ENOTFOUND names an id that
+ * is not in the index. Free with wd_explanation_free.
+ */
+int wd_index_explain(wd_explanation **out, wd_index *index, const char *id_a,
+                     const char *id_b);
+void wd_explanation_free(wd_explanation *explanation);
+
 typedef struct wd_stats {
 	int64_t articles;
 	int64_t clusters;

@@ -41,6 +41,7 @@ typedef struct slot {
 	int64_t ts;
 	int has_ts;
 	int rejected;        /* a wd_error when left out */
+	int reported;        /* the caller has heard of it */
 	char *error;         /* its message */
 	char *title, *text;  /* copies, until parsed */
 	size_t text_len;
@@ -248,8 +249,9 @@ static int report_rejects(wd_batch *b, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		slot *s = &b->slots[i];
-		if (!s->rejected || !b->reject)
+		if (!s->rejected || !b->reject || s->reported)
 			continue;
+		s->reported = 1;
 		int rc = b->reject(s->tag, s->rejected, s->error ? s->error : "out of memory",
 		                   b->reject_ctx);
 		if (rc < 0)

@@ -1,5 +1,6 @@
 /* store.c - SQLite schema, parameters and typed statements of an index. */
 #include "store.h"
+#include "store_research.h"
 
 #include "bytes.h"
 #include "error.h"
@@ -207,6 +208,8 @@ int store_open(wd_store *st, const char *path, int create, int *created)
 	/* Check the file before changing anything in it (WAL mode writes
 	 * to the header): a foreign database must stay as it was. */
 	if ((err = check_or_create(st, name, created)) < 0)
+		goto fail;
+	if (create && (err = store_research_migrate(st)) < 0) /* research views */
 		goto fail;
 	if (!in_memory &&
 	    (err = store_exec(st, "PRAGMA journal_mode = WAL")) < 0)

@@ -8,7 +8,10 @@
  */
 #include "wiredup.h"
 
+#include "explain.h"
+#include "members.h"
 #include "output.h"
+#include "report.h"
 
 #include <getopt.h>
 #include <stddef.h>
@@ -33,6 +36,9 @@ typedef struct options {
 	size_t busy_timeout;
 	size_t threads;
 	int verbose;
+	int html;
+	const char *table;
+	size_t top;
 	char **files;
 	int n_files;
 } options;
@@ -40,7 +46,9 @@ typedef struct options {
 
 /* Which options each command takes (bit per option group). */
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
-       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_THREADS = 256 };
+       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_HTML = 256,
+       A_TABLE = 512, A_TOP = 1024, A_IDS = 2048 /* arguments are article ids */,
+       A_THREADS = 4096 };
 
 typedef struct command {
 	const char *name;
@@ -48,6 +56,30 @@ typedef struct command {
 	unsigned allowed;
 	const char *usage;
 } command;
+
+static const char *const FORMAT_NAMES[] = {"jsonl", "csv", "text", "html"};
+
+/* The commands whose formats are not just jsonl (the default) and csv. */
+static const struct command_formats {
+	const char *name;
+	unsigned accepted; /* 1 << out_format */
+	out_format default_format;
+} FORMATS[] = {
+	{"explain", 1u << FORMAT_TEXT | 1u << FORMAT_JSONL | 1u << FORMAT_HTML, FORMAT_TEXT},
+	{"report", 1u << FORMAT_JSONL | 1u << FORMAT_CSV | 1u << FORMAT_HTML, FORMAT_JSONL},
+};
+
+/* The formats command c accepts, and its default. */
+static unsigned formats_of(const command *c, out_format *default_format)
+{
+	for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)
+		if (strcmp(c->name, FORMATS[i].name) == 0) {
+			*default_format = FORMATS[i].default_format;
+			return FORMATS[i].accepted;
+		}
+	*default_format = FORMAT_JSONL;
+	return 1u << FORMAT_JSONL | 1u << FORMAT_CSV;
+}
 
 static const char *const PARAMS_HELP =
 	"Matching parameters (fixed when an index is created; an existing index\n"
@@ -80,6 +112,9 @@ static void usage_main(FILE *fp)
 	      "  add       add articles to a persistent index (--db)\n"
 	      "  query     find an article's matches in an index, storing nothing\n"
 	      "  clusters  list an index's clusters\n"
+	      "  members   list the members of an index's clusters, with lags and credits\n"
+	      "  explain   the passages two indexed articles share, with offsets\n"
+	      "  report    syndication report: outlets, agencies, biggest clusters\n"
 	      "  stats     counts and parameters of an index\n"
 	      "\n"
 	      "'wiredup COMMAND --help' describes a command.\n"
@@ -90,22 +125,76 @@ static void usage_main(FILE *fp)
 
 /* ---- input ---- */
 
+/* A rejection message held back, to print in input order. */
+typedef struct held_message {
+	size_t record; /* records (good or bad) read before it */
+	char *text;
+} held_message;
+
 typedef struct input_stats {
 	size_t read, rejected;
+	size_t records;       /* every record read, good or bad */
+	int hold;             /* hold messages back (the batch job reports late) */
+	held_message *held;
+	size_t n_held, cap_held;
 } input_stats;
+
+/* Reports one rejected record, "NAME:LINE: msg" (line 0: "NAME: msg";
+ * no name: msg as it is),
+ * now or, when messages are held, later in the order of `record`. */
+static void say_rejected(input_stats *st, size_t record, const char *name, size_t line,
+                         const char *msg)
+{
+	char buf[2048];
+	if (!name)
+		snprintf(buf, sizeof buf, "%s", msg);
+	else if (line)
+		snprintf(buf, sizeof buf, "%s:%zu: %s", name, line, msg);
+	else
+		snprintf(buf, sizeof buf, "%s: %s", name, msg);
+	st->rejected++;
+	if (st->hold) {
+		if (st->n_held == st->cap_held) {
+			size_t cap = st->cap_held ? st->cap_held * 2 : 64;
+			held_message *v = realloc(st->held, cap * sizeof *v);
+			if (!v)
+				goto now;
+			st->held = v;
+			st->cap_held = cap;
+		}
+		char *text = strdup(buf);
+		if (!text)
+			goto now;
+		st->held[st->n_held++] = (held_message){record, text};
+		return;
+	}
+now:
+	fprintf(stderr, "%s\n", buf);
+}
+
+static int cmp_held(const void *a, const void *b)
+{
+	const held_message *x = a, *y = b;
+	return (x->record > y->record) - (x->record < y->record);
+}
+
+/* Prints the messages held back, in input order, and forgets them. */
+static void say_held(input_stats *st)
+{
+	/* a record is rejected once: the keys are distinct */
+	qsort(st->held, st->n_held, sizeof *st->held, cmp_held);
+	for (size_t i = 0; i < st->n_held; i++) {
+		fprintf(stderr, "%s\n", st->held[i].text);
+		free(st->held[i].text);
+	}
+	free(st->held);
+	st->held = NULL;
+	st->n_held = st->cap_held = 0;
+}
 
 /* Called for each article read; returns < 0 to stop with a failure. */
 typedef int (*article_fn)(const wd_article *a, const wd_reader *r, void *ctx,
                           input_stats *st);
-
-static void report_reject(const wd_reader *r, const char *msg)
-{
-	size_t line = wd_reader_line(r);
-	if (line)
-		fprintf(stderr, "%s:%zu: %s\n", wd_reader_name(r), line, msg);
-	else
-		fprintf(stderr, "%s: %s\n", wd_reader_name(r), msg);
-}
 
 /*
  * Sorts out the result of adding or querying one article: 0 go on; 1 the
@@ -115,8 +204,8 @@ static void report_reject(const wd_reader *r, const char *msg)
 static int article_outcome(int err, const wd_reader *r, input_stats *st)
 {
 	if (err == WD_EINPUT || err == WD_EDUPLICATE) {
-		report_reject(r, wd_last_error());
-		st->rejected++;
+		say_rejected(st, st->records - 1, wd_reader_name(r), wd_reader_line(r),
+		             wd_last_error());
 		return 1;
 	}
 	if (err < 0)
@@ -139,13 +228,14 @@ static int read_source(wd_reader *r, article_fn fn, void *ctx, input_stats *st)
 	wd_article a;
 	int rc;
 	while ((rc = wd_reader_next(&a, r)) != 0) {
+		st->records++;
 		if (rc == WD_EINPUT) {
 			/* the reader's message names the file and line already */
-			fprintf(stderr, "%s\n", wd_last_error());
-			st->rejected++;
+			say_rejected(st, st->records - 1, NULL, 0, wd_last_error());
 			continue;
 		}
 		if (rc < 0) {
+			st->records--;
 			fprintf(stderr, "wiredup: %s\n", wd_last_error());
 			return rc;
 		}
@@ -336,6 +426,7 @@ static int exit_status(int err, const input_stats *st)
 typedef struct position {
 	size_t name; /* in batch_run.names */
 	size_t line;
+	size_t record; /* input_stats.records before it */
 } position;
 
 typedef struct batch_run {
@@ -352,11 +443,7 @@ static int batch_reject(uint64_t tag, int code, const char *msg, void *ctx)
 	batch_run *br = ctx;
 	const position *p = &br->pos[tag];
 	(void)code;
-	if (p->line)
-		fprintf(stderr, "%s:%zu: %s\n", br->names[p->name], p->line, msg);
-	else
-		fprintf(stderr, "%s: %s\n", br->names[p->name], msg);
-	br->st->rejected++;
+	say_rejected(br->st, p->record, br->names[p->name], p->line, msg);
 	return 0;
 }
 
@@ -392,7 +479,7 @@ static int batch_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 		fprintf(stderr, "wiredup: out of memory\n");
 		return WD_ENOMEM;
 	}
-	br->pos[br->n_pos] = (position){br->n_names - 1, wd_reader_line(r)};
+	br->pos[br->n_pos] = (position){br->n_names - 1, wd_reader_line(r), st->records - 1};
 	int err = article_outcome(wd_batch_add(&status, br->batch, a, br->n_pos), r, st);
 	br->n_pos++;
 	return err < 0 ? err : 0;
@@ -401,7 +488,7 @@ static int batch_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 static int dedup_batch(options *o)
 {
 	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
-	input_stats st = {0};
+	input_stats st = {.hold = 1};
 	batch_run br = {.st = &st};
 	int err;
 	if ((err = wd_batch_open(&br.batch, &o->params, (unsigned)o->threads, batch_reject,
@@ -436,6 +523,7 @@ static int dedup_batch(options *o)
 			err = WD_EIO;
 		}
 	}
+	say_held(&st);
 	wd_batch_close(br.batch);
 	for (size_t i = 0; i < br.n_names; i++)
 		free(br.names[i]);
@@ -566,28 +654,103 @@ static json_t *string_array(const char *const *v, size_t n)
 	return a;
 }
 
+typedef struct cluster_walk {
+	options *o;
+	wd_index *ix;
+} cluster_walk;
+
 static int print_cluster(const wd_cluster *c, void *ctx)
 {
 	static const char *const cols[] = {"cluster", "size", "members", "sources",
-	                                   "first_published", "last_published", NULL};
-	options *o = ctx;
+	                                   "first_published", "last_published", "agency",
+	                                   "uncredited_copies", "trimmed_copies", NULL};
+	cluster_walk *w = ctx;
 	json_t *rec = json_pack(
 		"{s:s, s:I, s:o, s:o, s:s?, s:s?}", "cluster", c->id, "size",
 		(json_int_t)c->size, "members", string_array(c->members, c->size),
 		"sources", string_array(c->sources, c->n_sources), "first_published",
 		c->first_published, "last_published", c->last_published);
-	return out_record(stdout, o->format, cols, rec) < 0 ? WD_EIO : 0;
+	int err = members_add_to_cluster(rec, w->ix, c->id);
+	if (err < 0) {
+		json_decref(rec);
+		return err;
+	}
+	return out_record(stdout, w->o->format, cols, rec) < 0 ? WD_EIO : 0;
 }
 
-static int cmd_clusters(options *o)
+static int print_members(const wd_cluster *c, void *ctx)
+{
+	cluster_walk *w = ctx;
+	return members_write(stdout, w->o->format, w->ix, c->id);
+}
+
+/* clusters and members: a record per cluster or per member. */
+static int list_clusters(options *o, int (*fn)(const wd_cluster *, void *))
 {
 	wd_index *ix = open_index(o, 0);
 	if (!ix)
 		return EXIT_FATAL;
-	int err = wd_index_foreach_cluster(ix, o->min_size, print_cluster, o);
+	cluster_walk w = {o, ix};
+	int err = wd_index_foreach_cluster(ix, o->min_size, fn, &w);
 	if (err < 0)
 		fprintf(stderr, "wiredup: %s\n", err == WD_EIO ? "cannot write output"
 		                                              : wd_last_error());
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_clusters(options *o)
+{
+	return list_clusters(o, print_cluster);
+}
+
+static int cmd_members(options *o)
+{
+	return list_clusters(o, print_members);
+}
+
+/* ---- explain and report ---- */
+
+static int cmd_explain(options *o)
+{
+	wd_explanation *e;
+	if (o->n_files != 2) {
+		fprintf(stderr, "wiredup explain: takes two article ids, not %d\n", o->n_files);
+		return EXIT_USAGE;
+	}
+	wd_index *ix = open_index(o, 0);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = wd_index_explain(&e, ix, o->files[0], o->files[1]);
+	if (err < 0) {
+		fprintf(stderr, "wiredup: %s: %s\n", o->db, wd_last_error());
+	} else {
+		if (explain_write(stdout, e, o->html ? FORMAT_HTML : o->format) < 0) {
+			fprintf(stderr, "wiredup: cannot write output\n");
+			err = WD_EIO;
+		}
+		wd_explanation_free(e);
+	}
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_report(options *o)
+{
+	report_table table;
+	if (report_table_parse(&table, o->table, o->format) < 0) {
+		fprintf(stderr, "wiredup report: --table must be outlets, agencies or clusters"
+		        "%s\n", o->format == FORMAT_HTML ? " (and does not apply to html)" : "");
+		return EXIT_USAGE;
+	}
+	wd_index *ix = open_index(o, 0);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = report_run(stdout, ix, o->format, table, o->top);
+	if (err < 0)
+		fprintf(stderr, "wiredup: %s\n", err == WD_EIO     ? "cannot write output"
+		                                : err == WD_ENOMEM ? "out of memory"
+		                                                   : wd_last_error());
 	wd_index_close(ix);
 	return err < 0 ? EXIT_FATAL : 0;
 }
@@ -679,7 +842,60 @@ static const command COMMANDS[] = {
 	 "\n"
 	 "  -d, --db PATH          the index\n"
 	 "      --min-size N       only clusters of N or more members (1)\n"
+	 "  -f, --format F         jsonl (default) or csv\n"
+	 "\n"
+	 "Also \"agency\" (the agency most members credit; a tie: the earliest\n"
+	 "member's; null if none), \"uncredited_copies\", \"trimmed_copies\" and, in\n"
+	 "JSON Lines, \"member_details\": every member as 'wiredup members' writes it.\n"},
+	{"members", cmd_members, A_DB | A_DB_REQ | A_FORMAT | A_MIN_SIZE,
+	 "usage: wiredup members --db PATH [--min-size N] [--format jsonl|csv]\n"
+	 "\n"
+	 "One record per member of each cluster, earliest first: \"cluster\",\n"
+	 "\"position\" (1: the representative), \"id\", \"source\", \"published\",\n"
+	 "\"published_ts\", \"lag_seconds\" (behind the representative; null when a\n"
+	 "time is unknown), \"credit_agency\" (its own), \"cluster_agency\",\n"
+	 "\"credits_agency\", \"uncredited\" (a copy not naming the cluster's agency),\n"
+	 "\"shingles\", \"shared\" (with the representative),\n"
+	 "\"member_in_representative\", \"representative_in_member\", \"trimmed\"\n"
+	 "(member_in_representative >= 0.8 and under 0.9 x its shingles),\n"
+	 "\"agency_in_byline\" (an uncredited copy whose byline or copyright line\n"
+	 "names the agency).\n"
+	 "Columns are described in docs/schema.md (view cluster_members).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "      --min-size N       only clusters of N or more members (1)\n"
 	 "  -f, --format F         jsonl (default) or csv\n"},
+	{"explain", cmd_explain, A_DB | A_DB_REQ | A_FORMAT | A_HTML | A_IDS,
+	 "usage: wiredup explain --db PATH [--format text|jsonl|html] [--html] ID_A ID_B\n"
+	 "\n"
+	 "The passages two indexed articles share (runs of at least shingle-words\n"
+	 "common words, in the same order in both), with offsets in code points\n"
+	 "[start, end) into each text as given, and what only one side has: what b\n"
+	 "dropped from a and what it added. Also the story-text figures matching\n"
+	 "uses (Jaccard, containment, shared shingles).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "  -f, --format F         text (default), jsonl (one record, full texts of\n"
+	 "                         every span) or html\n"
+	 "      --html             --format html: both texts side by side, one\n"
+	 "                         self-contained page\n"},
+	{"report", cmd_report, A_DB | A_DB_REQ | A_FORMAT | A_TABLE | A_TOP,
+	 "usage: wiredup report --db PATH [--format jsonl|csv|html] [--table T] [--top N]\n"
+	 "\n"
+	 "Syndication report over the clusters of two or more members:\n"
+	 "  outlets   per outlet: copies reprinted, firsts (representatives),\n"
+	 "            agencies, median lag, share uncredited, share trimmed\n"
+	 "  agencies  per credited agency: stories, copies, outlets reached,\n"
+	 "            median lag, uncredited copies\n"
+	 "  clusters  the biggest clusters\n"
+	 "JSON Lines: a summary record, then every table (records carry \"table\").\n"
+	 "CSV: one table (--table, default outlets). HTML: one self-contained page\n"
+	 "with every table and inline SVG charts (copies over time, lag distribution).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "  -f, --format F         jsonl (default), csv or html\n"
+	 "      --table T          outlets, agencies or clusters (jsonl, csv)\n"
+	 "      --top N            clusters listed (20)\n"},
 	{"stats", cmd_stats, A_DB | A_DB_REQ,
 	 "usage: wiredup stats --db PATH\n"
 	 "\n"
@@ -727,6 +943,9 @@ static const option_spec OPTIONS[] = {
 	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
 	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
 	{"threads", 'j', V_SIZE, A_THREADS, AT(threads)},
+	{"html", 0, V_BOOL, A_HTML, AT(html)},
+	{"table", 0, V_STRING, A_TABLE, AT(table)},
+	{"top", 0, V_SIZE, A_TOP, AT(top)},
 	{"help", 'h', V_FLAG, ~0u, 0},
 };
 #undef AT
@@ -748,6 +967,10 @@ static int parse_value(options *o, const option_spec *spec, const char *val)
 			*(out_format *)dst = FORMAT_JSONL;
 		else if (strcmp(val, "csv") == 0)
 			*(out_format *)dst = FORMAT_CSV;
+		else if (strcmp(val, "text") == 0)
+			*(out_format *)dst = FORMAT_TEXT;
+		else if (strcmp(val, "html") == 0)
+			*(out_format *)dst = FORMAT_HTML;
 		else
 			return -1;
 		return 0;
@@ -802,6 +1025,9 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 	longopts[N_OPTIONS] = (struct option){NULL, 0, NULL, 0};
 	shortopts[ns] = '\0';
 
+	out_format default_format;
+	formats_of(c, &default_format);
+	o->format = default_format;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
 		const option_spec *sp = NULL;
@@ -835,9 +1061,16 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 		fprintf(stderr, "wiredup %s: --db PATH is required\n", c->name);
 		return EXIT_USAGE;
 	}
+	if (o->html)
+		o->format = FORMAT_HTML;
+	if (!(formats_of(c, &default_format) & 1u << o->format)) {
+		fprintf(stderr, "wiredup %s: --format %s does not apply to this command\n",
+		        c->name, FORMAT_NAMES[o->format]);
+		return EXIT_USAGE;
+	}
 	o->files = argv + optind;
 	o->n_files = argc - optind;
-	if (o->n_files && !(c->allowed & A_INPUT)) {
+	if (o->n_files && !(c->allowed & (A_INPUT | A_IDS))) {
 		fprintf(stderr, "wiredup %s: takes no input files\n", c->name);
 		return EXIT_USAGE;
 	}
@@ -848,7 +1081,7 @@ int main(int argc, char **argv)
 {
 	options o = {.format = FORMAT_JSONL, .min_size = 1, .max_matches = 10,
 	             .batch_size = 10000, .max_bytes = WD_DEFAULT_MAX_BYTES,
-	             .busy_timeout = 5000};
+	             .busy_timeout = 5000, .top = 20};
 	wd_params_init(&o.params);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage_main(argc < 2 ? stderr : stdout);
