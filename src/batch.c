@@ -30,10 +30,11 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-/* Articles parsed together: enough to keep every core busy, few enough
- * that the copies of their texts stay small. */
-enum { PARSE_BATCH = 1024 };
-static const size_t PARSE_BATCH_BYTES = 64u << 20;
+/* Articles are kept in pages of PAGE slots (a page never moves), and a
+ * full page is parsed in the background while the next one fills: enough
+ * to keep every core busy, few enough that text copies stay small. */
+enum { PAGE = 1024 };
+#define SLOT(b, i) (&(b)->pages[(i) / PAGE][(i) % PAGE])
 
 typedef struct slot {
 	char *id, *source;
@@ -50,7 +51,7 @@ typedef struct slot {
 	size_t lines_bytes;
 	band_key *keys;      /* LSH keys, until linked */
 	size_t n_keys;
-	size_t root;         /* union-find parent, then the representative */
+	size_t root;         /* the representative of its cluster */
 	double similarity;   /* to the representative */
 } slot;
 
@@ -72,10 +73,15 @@ struct wd_batch {
 	wd_pool *pool;
 	wd_reject_fn reject;
 	void *reject_ctx;
-	slot *slots;
-	size_t n, cap;
-	size_t parsed;        /* slots [0, parsed) are parsed */
-	size_t pending_bytes; /* text copied and not parsed yet */
+	slot **pages;
+	size_t n_pages, cap_pages;
+	size_t n;             /* slots in use */
+	size_t parsed;        /* slots [0, parsed) are parsed and reported */
+	int parsing;          /* a page is being parsed in the background */
+	struct stage {        /* ... this one */
+		slot *page;
+		size_t count;
+	} parse;
 	id_entry *ids;
 	size_t n_ids, cap_ids;
 	line_entry *lines;
@@ -127,7 +133,7 @@ static size_t ids_find(const wd_batch *b, const char *id, uint64_t h, size_t *po
 {
 	size_t j = h & (b->cap_ids - 1);
 	while (b->ids[j].hash) {
-		if (b->ids[j].hash == h && strcmp(b->slots[b->ids[j].slot].id, id) == 0)
+		if (b->ids[j].hash == h && strcmp(SLOT(b, b->ids[j].slot)->id, id) == 0)
 			return b->ids[j].slot;
 		j = (j + 1) & (b->cap_ids - 1);
 	}
@@ -197,7 +203,7 @@ static int mem_line_put(void *ctx, const char *source, uint64_t line, int64_t fi
 /* Article numbers in the table are slot numbers + 1, as seqs start at 1. */
 static int mem_article_lines(void *ctx, int64_t seq, void **blob, size_t *bytes)
 {
-	const slot *s = &((wd_batch *)ctx)->slots[seq - 1];
+	const slot *s = SLOT((wd_batch *)ctx, seq - 1);
 	if (!(*blob = malloc(s->lines_bytes ? s->lines_bytes : 1)))
 		return wd_fail_oom();
 	memcpy(*blob, s->lines, s->lines_bytes);
@@ -248,7 +254,7 @@ static void reject_slot(slot *s, int err)
 static int report_rejects(wd_batch *b, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
-		slot *s = &b->slots[i];
+		slot *s = SLOT(b, i);
 		if (!s->rejected || !b->reject || s->reported)
 			continue;
 		s->reported = 1;
@@ -260,18 +266,12 @@ static int report_rejects(wd_batch *b, size_t from, size_t to)
 	return WD_OK;
 }
 
-/* A stage's loop over slots [offset, ...). */
-typedef struct stage {
-	wd_batch *b;
-	size_t offset;
-} stage;
-
 static int parse_range(void *ctx, size_t begin, size_t end, unsigned worker)
 {
-	const stage *st = ctx;
+	const struct stage *st = ctx;
 	(void)worker;
 	for (size_t i = begin; i < end; i++) {
-		slot *s = &st->b->slots[st->offset + i];
+		slot *s = &st->page[i];
 		int err = doc_parse(&s->doc, s->title, s->text, s->text_len);
 		if (err == WD_OK)
 			err = doc_check_words(&s->doc);
@@ -295,20 +295,35 @@ static int parse_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	return WD_OK;
 }
 
-/* Parses the slots added since the last time. */
-static int parse_pending(wd_batch *b)
+/* Waits for the page being parsed, if any, and reports its rejections. */
+static int finish_parse(wd_batch *b)
 {
-	size_t from = b->parsed;
+	if (!b->parsing)
+		return WD_OK;
 	double t0 = now();
-	int err = pool_for(b->pool, b->n - from, 8, parse_range, &(stage){b, from});
+	int err = pool_wait(b->pool);
 	b->stats.parse_s += now() - t0;
+	b->parsing = 0;
 	if (err < 0)
 		return err;
-	for (size_t i = from; i < b->n; i++)
-		b->stats.rejected += b->slots[i].rejected != 0;
-	b->parsed = b->n;
-	b->pending_bytes = 0;
-	return report_rejects(b, from, b->n);
+	size_t from = b->parsed;
+	b->parsed += b->parse.count;
+	for (size_t i = from; i < b->parsed; i++)
+		b->stats.rejected += SLOT(b, i)->rejected != 0;
+	return report_rejects(b, from, b->parsed);
+}
+
+/* Starts parsing the slots added since the last time (a page, or at the
+ * end what there is of the last one). */
+static int parse_pending(wd_batch *b)
+{
+	int err;
+	if ((err = finish_parse(b)) < 0 || b->parsed == b->n)
+		return err;
+	b->parse = (struct stage){SLOT(b, b->parsed), b->n - b->parsed};
+	pool_start(b->pool, b->parse.count, 8, parse_range, &b->parse);
+	b->parsing = 1;
+	return WD_OK;
 }
 
 static char *dup_or_null(const char *s)
@@ -329,15 +344,21 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 		return err;
 	uint64_t hash = article_content_hash(&a), h = id_hash(a.id);
 	if ((found = ids_find(b, a.id, h, &pos)) != (size_t)-1) {
-		if (b->slots[found].content_hash != hash)
+		if (SLOT(b, found)->content_hash != hash)
 			return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with "
 			               "different content; ids must be unique", a.id);
 		*status = WD_ADD_UNCHANGED;
 		return WD_OK;
 	}
-	if (wd_grow(&b->slots, &b->cap, b->n, sizeof *b->slots, 1024) < 0)
-		return wd_fail_oom();
-	slot *s = &b->slots[b->n];
+	if (b->n == b->n_pages * PAGE) {
+		slot *page = calloc(PAGE, sizeof *page);
+		if (!page || wd_grow(&b->pages, &b->cap_pages, b->n_pages, sizeof *b->pages, 64) < 0) {
+			free(page);
+			return wd_fail_oom();
+		}
+		b->pages[b->n_pages++] = page;
+	}
+	slot *s = SLOT(b, b->n);
 	memset(s, 0, sizeof *s);
 	s->id = strdup(a.id);
 	s->source = dup_or_null(a.source && a.source[0] ? a.source : NULL);
@@ -360,11 +381,10 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 	b->ids[pos] = (id_entry){h, b->n};
 	b->n++;
 	b->n_ids++;
-	b->pending_bytes += a.text_len;
 	*status = WD_ADD_NEW;
 	if (b->n_ids * 2 > b->cap_ids && (err = ids_grow(b)) < 0)
 		return err;
-	if (b->n - b->parsed >= PARSE_BATCH || b->pending_bytes >= PARSE_BATCH_BYTES)
+	if (b->n % PAGE == 0)
 		return parse_pending(b);
 	return WD_OK;
 }
@@ -377,7 +397,7 @@ static int learn_chrome(wd_batch *b)
 	i64_vec newly = {0};
 	int err = WD_OK;
 	for (size_t i = 0; i < b->n && err == WD_OK; i++) {
-		const slot *s = &b->slots[i];
+		const slot *s = SLOT(b, i);
 		newly.n = 0; /* nothing to re-sign: nothing is signed yet */
 		if (!s->rejected && s->source)
 			err = chrome_learn(&b->chrome, &table, (int64_t)i + 1, s->source, s->lines,
@@ -385,8 +405,8 @@ static int learn_chrome(wd_batch *b)
 	}
 	i64_free(&newly);
 	for (size_t i = 0; i < b->n; i++) {
-		free(b->slots[i].lines);
-		b->slots[i].lines = NULL;
+		free(SLOT(b, i)->lines);
+		SLOT(b, i)->lines = NULL;
 	}
 	free(b->lines);
 	b->lines = NULL;
@@ -417,7 +437,7 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	if (!sig)
 		return wd_fail_oom();
 	for (size_t i = begin; i < end && err == WD_OK; i++) {
-		slot *s = &b->slots[i];
+		slot *s = SLOT(b, i);
 		if (s->rejected)
 			continue;
 		learned_ctx lc = {&b->chrome, chrome_source_key(s->source)};
@@ -493,7 +513,7 @@ static size_t gather_band(link_worker *w, const wd_batch *b, uint32_t band, int 
 {
 	size_t n = 0;
 	for (size_t i = 0; i < b->n; i++) {
-		const slot *s = &b->slots[i];
+		const slot *s = SLOT(b, i);
 		for (size_t k = first_in_band(s, band); k < s->n_keys && s->keys[k].band == band;
 		     k++) {
 			if (wd_grow(&w->entries, &w->cap_entries, n, sizeof *w->entries, 4096) < 0) {
@@ -588,8 +608,8 @@ static int link_all(wd_batch *b, u64_vec *pairs)
 	}
 	free(workers);
 	for (size_t i = 0; i < b->n; i++) {
-		free(b->slots[i].keys);
-		b->slots[i].keys = NULL;
+		free(SLOT(b, i)->keys);
+		SLOT(b, i)->keys = NULL;
 	}
 	return err < 0 ? err : distinct_pairs(pairs);
 }
@@ -607,8 +627,8 @@ static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	verify_ctx *vc = ctx;
 	(void)worker;
 	for (size_t i = begin; i < end; i++) {
-		const slot *earlier = &vc->b->slots[vc->pairs[i] >> 32];
-		const slot *later = &vc->b->slots[vc->pairs[i] & UINT32_MAX];
+		const slot *earlier = SLOT(vc->b, vc->pairs[i] >> 32);
+		const slot *later = SLOT(vc->b, vc->pairs[i] & UINT32_MAX);
 		verdict v;
 		/* as an index compares a new article with a stored one */
 		verify_docs(&v, &later->doc, &earlier->doc, vc->b->params.threshold);
@@ -619,18 +639,18 @@ static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 
 /* ---- group ---- */
 
-static size_t find_root(slot *slots, size_t i)
+static size_t find_root(size_t *parent, size_t i)
 {
-	while (slots[i].root != i) {
-		slots[i].root = slots[slots[i].root].root;
-		i = slots[i].root;
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
 	}
 	return i;
 }
 
 static int earlier_slot(const wd_batch *b, size_t x, size_t y)
 {
-	const slot *a = &b->slots[x], *c = &b->slots[y];
+	const slot *a = SLOT(b, x), *c = SLOT(b, y);
 	return cluster_earlier(a->has_ts, a->ts, (int64_t)x, c->has_ts, c->ts, (int64_t)y);
 }
 
@@ -639,13 +659,13 @@ static int similarity_range(void *ctx, size_t begin, size_t end, unsigned worker
 	wd_batch *b = ctx;
 	(void)worker;
 	for (size_t i = begin; i < end; i++) {
-		slot *s = &b->slots[b->clustered[i]];
+		slot *s = SLOT(b, b->clustered[i]);
 		if (s->root == b->clustered[i]) {
 			s->similarity = 1.0; /* the representative itself */
 			continue;
 		}
 		verdict v;
-		verify_docs(&v, &s->doc, &b->slots[s->root].doc, b->params.threshold);
+		verify_docs(&v, &s->doc, &SLOT(b, s->root)->doc, b->params.threshold);
 		s->similarity = v.jaccard > v.containment ? v.jaccard : v.containment;
 	}
 	return WD_OK;
@@ -656,40 +676,38 @@ static int similarity_range(void *ctx, size_t begin, size_t end, unsigned worker
 static int group(wd_batch *b, const u64_vec *pairs, const unsigned char *match)
 {
 	size_t n = b->n ? b->n : 1;
-	size_t *rep = malloc(n * sizeof *rep), *root_of = malloc(n * sizeof *root_of);
+	size_t *rep = malloc(n * sizeof *rep), *parent = malloc(n * sizeof *parent);
 	int err = WD_OK;
-	if (!rep || !root_of || !(b->clustered = malloc(n * sizeof *b->clustered))) {
+	if (!rep || !parent || !(b->clustered = malloc(n * sizeof *b->clustered))) {
 		err = wd_fail_oom();
 		goto done;
 	}
 	for (size_t i = 0; i < b->n; i++)
-		b->slots[i].root = i;
+		parent[i] = i;
 	for (size_t i = 0; i < pairs->n; i++) {
 		if (!match[i])
 			continue;
-		size_t x = find_root(b->slots, pairs->v[i] >> 32);
-		size_t y = find_root(b->slots, pairs->v[i] & UINT32_MAX);
+		size_t x = find_root(parent, pairs->v[i] >> 32);
+		size_t y = find_root(parent, pairs->v[i] & UINT32_MAX);
 		if (x != y)
-			b->slots[x > y ? x : y].root = x < y ? x : y;
+			parent[x > y ? x : y] = x < y ? x : y;
 	}
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n; i++)
 		rep[i] = (size_t)-1;
-		root_of[i] = find_root(b->slots, i);
-	}
 	for (size_t i = 0; i < b->n; i++) {
-		if (b->slots[i].rejected)
+		if (SLOT(b, i)->rejected)
 			continue;
-		size_t r = root_of[i];
+		size_t r = find_root(parent, i);
 		if (rep[r] == (size_t)-1 || earlier_slot(b, i, rep[r]))
 			rep[r] = i;
 		b->clustered[b->n_clustered++] = i;
 	}
 	for (size_t i = 0; i < b->n_clustered; i++)
-		b->slots[b->clustered[i]].root = rep[root_of[b->clustered[i]]];
+		SLOT(b, b->clustered[i])->root = rep[find_root(parent, b->clustered[i])];
 	err = pool_for(b->pool, b->n_clustered, 64, similarity_range, b);
 done:
 	free(rep);
-	free(root_of);
+	free(parent);
 	return err;
 }
 
@@ -702,7 +720,7 @@ int wd_batch_run(wd_batch *b)
 		return wd_fail(WD_EINVAL, "the batch has run already");
 	b->ran = 1;
 	double t = now();
-	if ((err = parse_pending(b)) < 0)
+	if ((err = parse_pending(b)) < 0 || (err = finish_parse(b)) < 0)
 		goto done;
 	t = now();
 	if ((err = learn_chrome(b)) < 0)
@@ -747,9 +765,9 @@ int wd_batch_assignment(wd_assignment *out, const wd_batch *b, size_t i)
 {
 	if (i >= b->n_clustered)
 		return wd_fail(WD_ENOTFOUND, "no clustered article #%zu", i);
-	const slot *s = &b->slots[b->clustered[i]];
+	const slot *s = SLOT(b, b->clustered[i]);
 	out->id = s->id;
-	out->cluster = b->slots[s->root].id;
+	out->cluster = SLOT(b, s->root)->id;
 	out->similarity = s->similarity;
 	return WD_OK;
 }
@@ -764,9 +782,12 @@ void wd_batch_close(wd_batch *b)
 {
 	if (!b)
 		return;
-	pool_close(b->pool);
+	if (b->pool) {
+		pool_wait(b->pool); /* a page may be in the works */
+		pool_close(b->pool);
+	}
 	for (size_t i = 0; i < b->n; i++) {
-		slot *s = &b->slots[i];
+		slot *s = SLOT(b, i);
 		free(s->id);
 		free(s->source);
 		free(s->error);
@@ -776,7 +797,9 @@ void wd_batch_close(wd_batch *b)
 		free(s->keys);
 		doc_free(&s->doc);
 	}
-	free(b->slots);
+	for (size_t i = 0; i < b->n_pages; i++)
+		free(b->pages[i]);
+	free(b->pages);
 	free(b->ids);
 	free(b->lines);
 	free(b->clustered);

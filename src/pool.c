@@ -16,6 +16,7 @@ struct wd_pool {
 	pthread_cond_t start, done;
 	unsigned long generation; /* bumped for each loop */
 	unsigned busy;            /* workers still in the current loop */
+	int running;              /* a loop was started and not waited for */
 	int stop;
 	/* the current loop */
 	pool_fn fn;
@@ -87,14 +88,15 @@ int pool_open(wd_pool **out, unsigned threads)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->start, NULL);
 	pthread_cond_init(&p->done, NULL);
-	if (p->threads > 1 && !(p->workers = calloc(p->threads - 1, sizeof *p->workers))) {
-		pool_close(p);
+	if (!(p->workers = calloc(p->threads, sizeof *p->workers))) {
+		free(p);
 		return wd_fail_oom();
 	}
-	for (unsigned i = 1; i < p->threads; i++) {
+	for (unsigned i = 0; i < p->threads; i++) {
 		worker_arg *wa = malloc(sizeof *wa);
-		if (!wa || (*wa = (worker_arg){p, i},
-		            pthread_create(&p->workers[i - 1], NULL, worker_main, wa) != 0)) {
+		if (wa)
+			*wa = (worker_arg){p, i};
+		if (!wa || pthread_create(&p->workers[i], NULL, worker_main, wa) != 0) {
 			free(wa);
 			p->threads = i; /* join the ones started */
 			pool_close(p);
@@ -110,10 +112,8 @@ unsigned pool_threads(const wd_pool *p)
 	return p->threads;
 }
 
-int pool_for(wd_pool *p, size_t n, size_t chunk, pool_fn fn, void *ctx)
+void pool_start(wd_pool *p, size_t n, size_t chunk, pool_fn fn, void *ctx)
 {
-	if (n == 0)
-		return WD_OK;
 	pthread_mutex_lock(&p->lock);
 	p->fn = fn;
 	p->ctx = ctx;
@@ -121,21 +121,33 @@ int pool_for(wd_pool *p, size_t n, size_t chunk, pool_fn fn, void *ctx)
 	p->chunk = chunk ? chunk : 1;
 	atomic_store(&p->next, 0);
 	atomic_store(&p->err, 0);
-	p->busy = p->threads - 1;
+	p->busy = p->threads;
+	p->running = 1;
 	p->generation++;
 	pthread_cond_broadcast(&p->start);
 	pthread_mutex_unlock(&p->lock);
+}
 
-	work(p, 0);
-
+int pool_wait(wd_pool *p)
+{
 	pthread_mutex_lock(&p->lock);
 	while (p->busy)
 		pthread_cond_wait(&p->done, &p->lock);
+	int was_running = p->running;
+	p->running = 0;
 	pthread_mutex_unlock(&p->lock);
-	int err = atomic_load(&p->err);
+	int err = was_running ? atomic_load(&p->err) : 0;
 	if (err < 0)
 		return wd_fail(err, "%s", p->message);
 	return WD_OK;
+}
+
+int pool_for(wd_pool *p, size_t n, size_t chunk, pool_fn fn, void *ctx)
+{
+	if (n == 0)
+		return WD_OK;
+	pool_start(p, n, chunk, fn, ctx);
+	return pool_wait(p);
 }
 
 void pool_close(wd_pool *p)
@@ -146,8 +158,8 @@ void pool_close(wd_pool *p)
 	p->stop = 1;
 	pthread_cond_broadcast(&p->start);
 	pthread_mutex_unlock(&p->lock);
-	for (unsigned i = 1; i < p->threads; i++)
-		pthread_join(p->workers[i - 1], NULL);
+	for (unsigned i = 0; i < p->threads; i++)
+		pthread_join(p->workers[i], NULL);
 	free(p->workers);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->start);
