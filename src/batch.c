@@ -284,13 +284,7 @@ static int parse_range(void *ctx, size_t begin, size_t end, unsigned worker)
 		free(s->title);
 		free(s->text);
 		s->title = s->text = NULL;
-		/* the text is no longer needed, only its words and lines */
-		free(s->doc.norm);
-		free(s->doc.word_start);
-		free(s->doc.line_cont);
-		s->doc.norm = NULL;
-		s->doc.word_start = NULL;
-		s->doc.line_cont = NULL;
+		doc_compact(&s->doc); /* signing needs only the words and lines */
 	}
 	return WD_OK;
 }

@@ -606,21 +606,49 @@ done:
 	return err;
 }
 
-void doc_strip(wd_doc *d)
+/* Shrinks *p (n elements of size bytes) to fit; keeps it when realloc fails
+ * or n is 0 (nothing is lost either way). */
+static void shrink(void *p, size_t n, size_t size)
+{
+	void **array = p;
+	if (*array && n) {
+		void *q = realloc(*array, n * size);
+		if (q)
+			*array = q;
+	}
+}
+
+void doc_compact(wd_doc *d)
 {
 	free(d->norm);
-	free(d->words);
 	free(d->word_start);
-	free(d->word_flags);
 	free(d->line_cont);
-	free(d->lines);
 	d->norm = NULL;
-	d->words = NULL;
+	d->norm_len = 0;
 	d->word_start = NULL;
-	d->word_flags = NULL;
 	d->line_cont = NULL;
+	d->n_line_cont = 0;
+	shrink(&d->words, d->n_words, sizeof *d->words);
+	shrink(&d->word_flags, d->n_words, sizeof *d->word_flags);
+	d->cap_words = d->n_words ? d->n_words : d->cap_words;
+	shrink(&d->lines, d->n_lines, sizeof *d->lines);
+	d->cap_lines = d->n_lines ? d->n_lines : d->cap_lines;
+	shrink(&d->figures, d->n_figures, sizeof *d->figures);
+	shrink(&d->masked, d->n_figures, sizeof *d->masked);
+	shrink(&d->templ, d->n_templ, sizeof *d->templ);
+	shrink(&d->set, d->n_set, sizeof *d->set);
+}
+
+void doc_strip(wd_doc *d)
+{
+	free(d->words);
+	free(d->word_flags);
+	free(d->lines);
+	d->words = NULL;
+	d->word_flags = NULL;
 	d->lines = NULL;
-	d->n_words = d->cap_words = d->n_lines = d->cap_lines = d->n_line_cont = 0;
+	d->n_words = d->cap_words = d->n_lines = d->cap_lines = 0;
+	doc_compact(d);
 }
 
 void doc_free(wd_doc *d)

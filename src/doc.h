@@ -83,6 +83,10 @@ int doc_check_words(const wd_doc *d);
  */
 int doc_shingle(wd_doc *doc, uint32_t k, uint64_t seed);
 
+/* Frees the text (words and lines stay) and gives back the spare capacity
+ * of every array: for a doc kept in memory a long time. */
+void doc_compact(wd_doc *doc);
+
 /* Frees what only parsing and shingling need (text, words, lines), keeping
  * what verification reads: the shingles and figures. */
 void doc_strip(wd_doc *doc);
