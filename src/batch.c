@@ -33,7 +33,7 @@
 /* Articles are kept in pages of PAGE slots (a page never moves), and a
  * full page is parsed in the background while the next one fills: enough
  * to keep every core busy, few enough that text copies stay small. */
-enum { PAGE = 1024 };
+enum { PAGE = 1024, MAX_THREADS = 256 };
 #define SLOT(b, i) (&(b)->pages[(i) / PAGE][(i) % PAGE])
 
 typedef struct slot {
@@ -49,8 +49,6 @@ typedef struct slot {
 	wd_doc doc;          /* parsed; after signing, only what verify reads */
 	void *lines;         /* lines blob, until chrome is learned */
 	size_t lines_bytes;
-	band_key *keys;      /* LSH keys, until linked */
-	size_t n_keys;
 	size_t root;         /* the representative of its cluster */
 	double similarity;   /* to the representative */
 } slot;
@@ -60,6 +58,18 @@ typedef struct id_entry {
 	uint64_t hash;
 	size_t slot;
 } id_entry;
+
+/* An article filed under an LSH key of one band. */
+typedef struct key_entry {
+	uint64_t key;
+	uint32_t slot;
+	uint32_t next; /* the previous entry with the same key, + 1; 0: none */
+} key_entry;
+
+typedef struct entry_vec {
+	key_entry *v;
+	size_t n, cap;
+} entry_vec;
 
 /* What is learned about one line of one outlet (chrome_table in memory). */
 typedef struct line_entry {
@@ -71,6 +81,7 @@ typedef struct line_entry {
 struct wd_batch {
 	wd_params params;
 	wd_pool *pool;
+	unsigned threads;
 	wd_reject_fn reject;
 	void *reject_ctx;
 	slot **pages;
@@ -87,6 +98,7 @@ struct wd_batch {
 	line_entry *lines;
 	size_t n_lines, cap_lines;
 	chrome_model chrome;
+	entry_vec *filed;     /* [worker * bands + band]: the keys signed */
 	wd_batch_stats stats;
 	size_t *clustered;    /* slot numbers of the clustered, input order */
 	size_t n_clustered;
@@ -229,6 +241,9 @@ int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = cores > 0 ? (unsigned)cores : 1;
 	}
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	b->threads = threads;
 	b->reject = reject;
 	b->reject_ctx = reject_ctx;
 	if ((err = wd_params_resolve(&b->params)) < 0 ||
@@ -236,6 +251,10 @@ int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
 	    (err = lines_grow(b)) < 0) {
 		wd_batch_close(b);
 		return err;
+	}
+	if (!(b->filed = calloc((size_t)threads * b->params.bands, sizeof *b->filed))) {
+		wd_batch_close(b);
+		return wd_fail_oom();
 	}
 	*out = b;
 	return WD_OK;
@@ -426,8 +445,10 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	wd_batch *b = ctx;
 	const wd_params *p = &b->params;
 	uint32_t *sig = malloc(p->num_perm * sizeof *sig);
+	entry_vec *filed = b->filed + (size_t)worker * p->bands;
+	band_key *keys = NULL;
+	size_t n_keys = 0;
 	int err = WD_OK;
-	(void)worker;
 	if (!sig)
 		return wd_fail_oom();
 	for (size_t i = begin; i < end && err == WD_OK; i++) {
@@ -444,7 +465,16 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 			err = WD_OK;
 			continue;
 		}
-		err = lsh_sign(sig, &s->keys, &s->n_keys, p, s->doc.order, s->doc.n_order);
+		err = lsh_sign(sig, &keys, &n_keys, p, s->doc.order, s->doc.n_order);
+		for (size_t k = 0; k < n_keys && err == WD_OK; k++) {
+			entry_vec *ev = &filed[keys[k].band];
+			if (wd_grow(&ev->v, &ev->cap, ev->n, sizeof *ev->v, 1024) < 0)
+				err = wd_fail_oom();
+			else
+				ev->v[ev->n++] = (key_entry){keys[k].key, (uint32_t)i, 0};
+		}
+		free(keys);
+		keys = NULL;
 		doc_strip(&s->doc);
 	}
 	free(sig);
@@ -453,26 +483,19 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 
 /* ---- link ---- */
 
-typedef struct key_entry {
-	uint64_t key;
-	uint32_t slot;
-	uint32_t next; /* the previous entry with the same key, + 1; 0: none */
-} key_entry;
-
 typedef struct u64_vec {
 	uint64_t *v;
 	size_t n, cap;
 } u64_vec;
 
-/* Per worker: the keys of one band, a table of the last entry per key, and
- * the candidate pairs found. */
+/* Per worker: a table of the last entry per key, and the set of pairs
+ * found (open addressing; a pair is never 0, as a < b). */
 typedef struct link_worker {
-	key_entry *entries;
-	size_t cap_entries;
 	uint64_t *table_keys;
 	uint32_t *table_last;
 	size_t cap_table;
-	u64_vec pairs;
+	uint64_t *pairs;
+	size_t n_pairs, cap_pairs;
 } link_worker;
 
 typedef struct link_ctx {
@@ -480,132 +503,136 @@ typedef struct link_ctx {
 	link_worker *workers;
 } link_ctx;
 
-/* The first of s's keys (sorted by band, key) in band `band`. */
-static size_t first_in_band(const slot *s, uint32_t band)
+static size_t pair_slot(const uint64_t *set, size_t cap, uint64_t pair)
 {
-	size_t lo = 0, hi = s->n_keys;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->keys[mid].band < band)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	size_t j = (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+	while (set[j] && set[j] != pair)
+		j = (j + 1) & (cap - 1);
+	return j;
 }
 
-static int push_pair(u64_vec *pairs, uint64_t pair)
+/* Adds a pair to the worker's set: a copy shares many keys with each of its
+ * copies, so most pairs come again and again. */
+static int add_pair(link_worker *w, uint64_t pair)
 {
-	if (wd_grow(&pairs->v, &pairs->cap, pairs->n, sizeof *pairs->v, 4096) < 0)
-		return wd_fail_oom();
-	pairs->v[pairs->n++] = pair;
+	if ((w->n_pairs + 1) * 2 > w->cap_pairs) {
+		size_t cap = w->cap_pairs ? w->cap_pairs * 2 : 1 << 16;
+		uint64_t *set = calloc(cap, sizeof *set);
+		if (!set)
+			return wd_fail_oom();
+		for (size_t i = 0; i < w->cap_pairs; i++)
+			if (w->pairs[i])
+				set[pair_slot(set, cap, w->pairs[i])] = w->pairs[i];
+		free(w->pairs);
+		w->pairs = set;
+		w->cap_pairs = cap;
+	}
+	size_t j = pair_slot(w->pairs, w->cap_pairs, pair);
+	if (!w->pairs[j]) {
+		w->pairs[j] = pair;
+		w->n_pairs++;
+	}
 	return WD_OK;
 }
 
-/* Gathers band `band`'s keys, in slot order. Returns how many. */
-static size_t gather_band(link_worker *w, const wd_batch *b, uint32_t band, int *err)
+/* Makes the table hold at least 2n keys, empty. */
+static int table_reset(link_worker *w, size_t n)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		const slot *s = SLOT(b, i);
-		for (size_t k = first_in_band(s, band); k < s->n_keys && s->keys[k].band == band;
-		     k++) {
-			if (wd_grow(&w->entries, &w->cap_entries, n, sizeof *w->entries, 4096) < 0) {
-				*err = wd_fail_oom();
-				return 0;
-			}
-			w->entries[n++] = (key_entry){s->keys[k].key, (uint32_t)i, 0};
-		}
+	size_t cap = 1024;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > w->cap_table) {
+		free(w->table_keys);
+		free(w->table_last);
+		w->table_keys = malloc(cap * sizeof *w->table_keys);
+		w->table_last = malloc(cap * sizeof *w->table_last);
+		w->cap_table = cap;
+		if (!w->table_keys || !w->table_last)
+			return wd_fail_oom();
 	}
-	return n;
+	memset(w->table_last, 0, w->cap_table * sizeof *w->table_last);
+	return WD_OK;
 }
 
 /*
  * Pairs up the articles that share a key in the bands [begin, end): each
  * entry meets the earlier entries with its key through a chain, so the work
- * is the keys plus the pairs. A pair of slots a < b is (a << 32 | b).
+ * is the keys plus the pairs. A pair of slots a < b is (a << 32 | b). The
+ * band's entries are those every signing worker filed, taken in turn and
+ * numbered across them.
  */
 static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
 {
 	link_ctx *lc = ctx;
+	wd_batch *b = lc->b;
 	link_worker *w = &lc->workers[worker];
 	int err = WD_OK;
 	for (size_t band = begin; band < end && err == WD_OK; band++) {
-		size_t n = gather_band(w, lc->b, (uint32_t)band, &err), cap = 1024;
-		while (cap < 2 * n)
-			cap *= 2;
-		if (cap > w->cap_table) {
-			free(w->table_keys);
-			free(w->table_last);
-			w->table_keys = malloc(cap * sizeof *w->table_keys);
-			w->table_last = malloc(cap * sizeof *w->table_last);
-			w->cap_table = cap;
-			if (!w->table_keys || !w->table_last)
-				return wd_fail_oom();
+		entry_vec *parts[MAX_THREADS];
+		size_t n = 0, n_parts = 0;
+		for (unsigned t = 0; t < b->threads; t++) {
+			parts[n_parts] = &b->filed[(size_t)t * b->params.bands + band];
+			n += parts[n_parts++]->n;
 		}
-		memset(w->table_last, 0, cap * sizeof *w->table_last);
-		for (size_t e = 0; e < n && err == WD_OK; e++) {
-			key_entry *en = &w->entries[e];
-			size_t j = (size_t)(en->key ^ en->key >> 29) & (cap - 1);
-			while (w->table_last[j] && w->table_keys[j] != en->key)
-				j = (j + 1) & (cap - 1);
-			en->next = w->table_last[j];
-			w->table_keys[j] = en->key;
-			w->table_last[j] = (uint32_t)e + 1;
-			for (uint32_t p = en->next; p && err == WD_OK; p = w->entries[p - 1].next)
-				err = push_pair(&w->pairs, (uint64_t)w->entries[p - 1].slot << 32 | en->slot);
+		if ((err = table_reset(w, n)) < 0)
+			return err;
+		size_t base = 0, cap = w->cap_table;
+		for (size_t q = 0; q < n_parts; base += parts[q]->n, q++) {
+			key_entry *v = parts[q]->v;
+			for (size_t e = 0; e < parts[q]->n && err == WD_OK; e++) {
+				size_t j = (size_t)(v[e].key ^ v[e].key >> 29) & (cap - 1);
+				while (w->table_last[j] && w->table_keys[j] != v[e].key)
+					j = (j + 1) & (cap - 1);
+				v[e].next = w->table_last[j];
+				w->table_keys[j] = v[e].key;
+				w->table_last[j] = (uint32_t)(base + e) + 1;
+				for (uint32_t p = v[e].next; p && err == WD_OK;) {
+					/* entry p - 1, numbered across the parts */
+					size_t at = p - 1, r = 0;
+					while (at >= parts[r]->n)
+						at -= parts[r++]->n;
+					const key_entry *o = &parts[r]->v[at];
+					uint64_t x = o->slot < v[e].slot ? o->slot : v[e].slot;
+					uint64_t y = o->slot < v[e].slot ? v[e].slot : o->slot;
+					err = add_pair(w, x << 32 | y);
+					p = o->next;
+				}
+			}
+		}
+		for (size_t q = 0; q < n_parts; q++) {
+			free(parts[q]->v);
+			*parts[q] = (entry_vec){0};
 		}
 	}
 	return err;
 }
 
-/* Keeps the distinct pairs of *pairs (in no particular order). */
-static int distinct_pairs(u64_vec *pairs)
-{
-	size_t cap = 1024, n = 0;
-	while (cap < 2 * pairs->n)
-		cap *= 2;
-	uint64_t *set = calloc(cap, sizeof *set); /* pairs are never 0: a < b */
-	if (!set)
-		return wd_fail_oom();
-	for (size_t i = 0; i < pairs->n; i++) {
-		uint64_t x = pairs->v[i], h = x * 0x9E3779B97F4A7C15ULL;
-		size_t j = (size_t)(h >> 20) & (cap - 1);
-		while (set[j] && set[j] != x)
-			j = (j + 1) & (cap - 1);
-		if (!set[j]) {
-			set[j] = x;
-			pairs->v[n++] = x;
-		}
-	}
-	free(set);
-	pairs->n = n;
-	return WD_OK;
-}
-
-/* The distinct candidate pairs. */
+/* The distinct candidate pairs (in no particular order: the clusters do
+ * not depend on it). */
 static int link_all(wd_batch *b, u64_vec *pairs)
 {
-	unsigned threads = pool_threads(b->pool);
-	link_worker *workers = calloc(threads, sizeof *workers);
+	link_worker *workers = calloc(b->threads, sizeof *workers);
 	int err;
 	if (!workers)
 		return wd_fail_oom();
 	err = pool_for(b->pool, b->params.bands, 1, link_bands, &(link_ctx){b, workers});
-	for (unsigned t = 0; t < threads; t++) {
-		for (size_t i = 0; i < workers[t].pairs.n && err == WD_OK; i++)
-			err = push_pair(pairs, workers[t].pairs.v[i]);
-		free(workers[t].pairs.v);
-		free(workers[t].entries);
+	/* the workers' sets, merged into the first */
+	for (unsigned t = 1; t < b->threads && err == WD_OK; t++)
+		for (size_t i = 0; i < workers[t].cap_pairs && err == WD_OK; i++)
+			if (workers[t].pairs[i])
+				err = add_pair(&workers[0], workers[t].pairs[i]);
+	if (err == WD_OK && !(pairs->v = malloc((workers[0].n_pairs + 1) * sizeof *pairs->v)))
+		err = wd_fail_oom();
+	for (size_t i = 0; err == WD_OK && i < workers[0].cap_pairs; i++)
+		if (workers[0].pairs[i])
+			pairs->v[pairs->n++] = workers[0].pairs[i];
+	for (unsigned t = 0; t < b->threads; t++) {
+		free(workers[t].pairs);
 		free(workers[t].table_keys);
 		free(workers[t].table_last);
 	}
 	free(workers);
-	for (size_t i = 0; i < b->n; i++) {
-		free(SLOT(b, i)->keys);
-		SLOT(b, i)->keys = NULL;
-	}
-	return err < 0 ? err : distinct_pairs(pairs);
+	return err;
 }
 
 /* ---- verify ---- */
@@ -788,9 +815,11 @@ void wd_batch_close(wd_batch *b)
 		free(s->title);
 		free(s->text);
 		free(s->lines);
-		free(s->keys);
 		doc_free(&s->doc);
 	}
+	for (size_t i = 0; b->filed && i < (size_t)b->threads * b->params.bands; i++)
+		free(b->filed[i].v);
+	free(b->filed);
 	for (size_t i = 0; i < b->n_pages; i++)
 		free(b->pages[i]);
 	free(b->pages);
