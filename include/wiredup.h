@@ -242,6 +242,102 @@ int wd_index_foreach_cluster(wd_index *index, size_t min_size,
                              int (*fn)(const wd_cluster *cluster, void *ctx),
                              void *ctx);
 
+/* ---- Syndication research: who reprinted a story, when, how ---- */
+
+/*
+ * One member of a cluster, with its relation to the representative (the
+ * earliest published member). Containments are exact, over the shingles
+ * of the story texts (credit and chrome left out).
+ */
+typedef struct wd_member {
+	char *id;
+	char *source;                /* the outlet, NULL if unknown */
+	char *published;             /* as given, NULL if absent */
+	int has_time;                /* published parsed: published_ts is set */
+	int64_t published_ts;        /* UTC seconds */
+	int has_lag;                 /* both times known: lag_seconds is set */
+	int64_t lag_seconds;         /* published_ts - the representative's */
+	char *credit_agency;         /* the agency it credits itself, NULL if none */
+	int credits_agency;          /* 1 it names the cluster's agency, 0 it does
+	                                not, -1 the cluster has no agency */
+	int uncredited;              /* a copy (not the representative) that does
+	                                not name the cluster's agency */
+	uint64_t shingles;           /* of its story text */
+	uint64_t shared;             /* shingles in common with the representative */
+	double member_in_representative; /* shared / shingles */
+	double representative_in_member; /* shared / the representative's shingles */
+	int trimmed;                 /* a copy with member_in_representative >= 0.8
+	                                and fewer than 0.9 x the representative's
+	                                shingles */
+	int agency_in_byline;        /* an uncredited copy whose page names the
+	                                agency in a short line (a byline such as
+	                                "Jane Doe, Associated Press", a copyright
+	                                line), outside picture credits */
+} wd_member;
+
+/* The members of one cluster. Owned by the caller. */
+typedef struct wd_cluster_members {
+	char *cluster;      /* the representative's id */
+	char *agency;       /* the credited agency: the one most members name
+	                       (a tie: the earliest member's), NULL if none */
+	size_t n_members;
+	wd_member *members; /* earliest published first; [0] is the
+	                       representative (lag 0, containments 1) */
+} wd_cluster_members;
+
+/*
+ * The members of the cluster named `cluster` (its representative's id),
+ * WD_ENOTFOUND when no cluster has that name. Members that share no
+ * stored match with the representative (they joined through others) are
+ * compared with it now. Free with wd_cluster_members_free.
+ */
+int wd_index_cluster_members(wd_cluster_members **out, wd_index *index,
+                             const char *cluster);
+void wd_cluster_members_free(wd_cluster_members *members);
+
+/* A stretch of an article's text as given (text, not title). */
+typedef struct wd_span {
+	size_t start, end;           /* code points [start, end) */
+	size_t byte_start, byte_end; /* the same stretch in bytes */
+} wd_span;
+
+/* A passage two articles share: the same words (as matching compares
+ * them: case, accents, spelling variants folded) in the same order. */
+typedef struct wd_passage {
+	wd_span a, b;
+	size_t words;
+} wd_passage;
+
+/* Two articles compared passage by passage. Owned by the caller. */
+typedef struct wd_explanation {
+	char *id_a, *id_b;
+	char *text_a, *text_b;       /* the texts as given */
+	size_t bytes_a, bytes_b;
+	size_t chars_a, chars_b;     /* code points */
+	size_t words_a, words_b;
+	size_t shared_words;         /* words in passages (each side has as many) */
+	size_t n_passages;
+	wd_passage *passages;        /* in text order, on both sides */
+	size_t n_a_only, n_b_only;
+	wd_span *a_only;             /* a's text outside the passages (words in
+	                                it): what b dropped, or a added */
+	wd_span *b_only;             /* what b added */
+	/* verification of the story texts, as matching sees them */
+	double jaccard, containment;
+	uint64_t shared_shingles;
+	int match;                   /* 1 when the two would match */
+} wd_explanation;
+
+/*
+ * Aligns the texts of two indexed articles: maximal runs of at least
+ * shingle_words common words, longest first, kept when they agree in
+ * order with the longer ones already kept. WD_ENOTFOUND names an id that
+ * is not in the index. Free with wd_explanation_free.
+ */
+int wd_index_explain(wd_explanation **out, wd_index *index, const char *id_a,
+                     const char *id_b);
+void wd_explanation_free(wd_explanation *explanation);
+
 typedef struct wd_stats {
 	int64_t articles;
 	int64_t clusters;
@@ -281,32 +377,6 @@ typedef struct wd_article_info {
 int wd_index_get_article(wd_article_info **out, wd_index *index, const char *id);
 void wd_article_info_free(wd_article_info *info);
 
-/* A member of a cluster. */
-typedef struct wd_member {
-	char *id;
-	char *source;         /* the outlet, NULL if none */
-	char *published;      /* as given, NULL if none */
-	char *credit_agency;  /* NULL if none */
-	char *credit_place;
-} wd_member;
-
-/* A cluster and its members, earliest published first (unknown times
- * last, ties in ingest order): members[0] is the representative. */
-typedef struct wd_cluster_info {
-	char *id;             /* the representative's id */
-	size_t size;
-	wd_member *members;
-} wd_cluster_info;
-
-/*
- * The cluster that holds article `id` (a cluster's id is its
- * representative's, so a cluster id names its cluster; an id a client kept
- * from before the cluster was renamed names it still). *out is allocated;
- * free it with wd_cluster_info_free. Errors: WD_ENOTFOUND, WD_EDB.
- */
-int wd_index_get_cluster(wd_cluster_info **out, wd_index *index, const char *id);
-void wd_cluster_info_free(wd_cluster_info *info);
-
 /*
  * Deletes an article: its row, LSH keys and matches. Its cluster is
  * rebuilt from the matches that remain, so members it alone held together
@@ -343,6 +413,69 @@ void wd_index_set_cutoff(wd_index *index, int64_t before);
  * too (an fsync per commit).
  */
 int wd_index_set_fsync(wd_index *index, int every_commit);
+
+/* ---- The batch job ---- */
+
+/*
+ * A batch job clusters one whole set of articles in memory, on every core:
+ * what `wiredup dedup` runs. It parses articles as they are added, then
+ * learns each outlet's chrome from the whole set before signing anything,
+ * so every article is matched on what its outlet taught (an index learns
+ * as it goes and re-signs). Candidates are those of the index's LSH bands,
+ * verified the same way (wd_index_add), and the clusters are the connected
+ * components of verified matches, named after their earliest member.
+ */
+typedef struct wd_batch wd_batch;
+
+/*
+ * Called for an article the job leaves out because it is unusable (no
+ * words left, invalid UTF-8...), in input order, with the tag it was added
+ * with, WD_EINPUT and a message. A negative return stops the job with that
+ * code.
+ */
+typedef int (*wd_reject_fn)(uint64_t tag, int code, const char *message, void *ctx);
+
+/*
+ * Starts a job with `params` (NULL or unset fields: the defaults) on
+ * `threads` threads (0: one per online core). reject (may be NULL) hears of
+ * the articles left out. Free with wd_batch_close.
+ */
+int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
+                  wd_reject_fn reject, void *reject_ctx);
+
+/*
+ * Adds an article (copied; tag is the caller's, e.g. where it was read).
+ * *status is WD_ADD_NEW, or WD_ADD_UNCHANGED for an id added before with
+ * the same content (kept once). Returns WD_OK; WD_EINPUT for an article
+ * without id or text; WD_EDUPLICATE for an id added before with other
+ * content; a rejection found while parsing (which runs in batches) goes to
+ * the reject callback, possibly during a later call.
+ */
+int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
+                 uint64_t tag);
+
+/* Clusters what was added. Call once, after the last wd_batch_add. */
+int wd_batch_run(wd_batch *b);
+
+/* The number of articles clustered (added, not rejected), after the run. */
+size_t wd_batch_size(const wd_batch *b);
+
+/* The assignment of the i-th article clustered, in input order (strings
+ * are valid until wd_batch_close). */
+int wd_batch_assignment(wd_assignment *out, const wd_batch *b, size_t i);
+
+/* What a batch job did: seconds per stage (wall clock) and counts. */
+typedef struct wd_batch_stats {
+	double parse_s, learn_s, sign_s, link_s, verify_s, group_s;
+	uint64_t articles;   /* added (repeats aside) */
+	uint64_t rejected;   /* left out while parsing */
+	uint64_t candidates; /* distinct pairs sharing an LSH key */
+	uint64_t matches;    /* of those, verified */
+} wd_batch_stats;
+
+void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b);
+
+void wd_batch_close(wd_batch *b);
 
 /* ---- Reading articles ---- */
 

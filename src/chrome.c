@@ -17,7 +17,7 @@ static const double DIFFERENT_SHARE = 0.25;
 
 enum { LINE_BYTES = 12 };
 
-static uint64_t mix(uint64_t source_key, uint64_t line)
+uint64_t chrome_line_key(uint64_t source_key, uint64_t line)
 {
 	uint64_t k = XXH3_64bits_withSeed(&line, sizeof line, source_key);
 	return k ? k : 1; /* 0 marks an empty slot */
@@ -67,7 +67,7 @@ int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
 {
 	if (!source_key || !m->n)
 		return 0;
-	uint64_t key = mix(source_key, line);
+	uint64_t key = chrome_line_key(source_key, line);
 	size_t j = key & (m->cap - 1);
 	while (m->keys[j]) {
 		if (m->keys[j] == key)
@@ -79,7 +79,7 @@ int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
 
 static int load_one(const char *source, uint64_t line, void *ctx)
 {
-	return set_add(ctx, mix(chrome_source_key(source), line));
+	return set_add(ctx, chrome_line_key(chrome_source_key(source), line));
 }
 
 int chrome_load(chrome_model *m, wd_store *st)
@@ -170,7 +170,28 @@ static int stories_differ(const void *a, size_t a_bytes, const void *b, size_t b
 	       unshared_share(b, nb, a, na) >= DIFFERENT_SHARE;
 }
 
-int chrome_learn(chrome_model *m, wd_store *st, int64_t seq, const char *source,
+static int store_get(void *st, const char *source, uint64_t line, int64_t *first,
+                     int *chrome)
+{
+	return store_line_get(st, source, line, first, chrome);
+}
+
+static int store_put(void *st, const char *source, uint64_t line, int64_t first, int chrome)
+{
+	return store_line_put(st, source, line, first, chrome);
+}
+
+static int store_lines(void *st, int64_t seq, void **blob, size_t *bytes)
+{
+	return store_article_lines(st, seq, blob, bytes);
+}
+
+chrome_table chrome_store_table(wd_store *st)
+{
+	return (chrome_table){store_get, store_put, store_lines, st};
+}
+
+int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char *source,
                  const void *blob, size_t bytes, i64_vec *newly)
 {
 	const unsigned char *lines = blob;
@@ -187,22 +208,22 @@ int chrome_learn(chrome_model *m, wd_store *st, int64_t seq, const char *source,
 		uint64_t h = blob_hash(lines, i);
 		int64_t first;
 		int chrome, found;
-		if ((found = store_line_get(st, source, h, &first, &chrome)) < 0) {
+		if ((found = t->get(t->ctx, source, h, &first, &chrome)) < 0) {
 			err = found;
 		} else if (!found) {
-			err = store_line_put(st, source, h, seq, 0);
+			err = t->put(t->ctx, source, h, seq, 0);
 		} else if (!chrome && first != seq) {
 			/* Seen before: chrome if that article is another story. */
 			if (first != cached_seq) {
 				free(other);
 				other = NULL;
-				if ((err = store_article_lines(st, first, &other, &other_bytes)) < 0)
+				if ((err = t->article_lines(t->ctx, first, &other, &other_bytes)) < 0)
 					break;
 				cached_seq = first;
 			}
 			if (stories_differ(blob, bytes, other, other_bytes)) {
-				if ((err = store_line_put(st, source, h, first, 1)) < 0 ||
-				    (err = set_add(m, mix(skey, h))) < 0)
+				if ((err = t->put(t->ctx, source, h, first, 1)) < 0 ||
+				    (err = set_add(m, chrome_line_key(skey, h))) < 0)
 					break;
 				if (i64_push(newly, (int64_t)h) < 0)
 					err = wd_fail_oom();
@@ -237,5 +258,5 @@ int chrome_forget(wd_store *st, int64_t seq, const char *source, const void *blo
 int chrome_add(chrome_model *m, const char *source, uint64_t line)
 {
 	uint64_t key = chrome_source_key(source);
-	return key ? set_add(m, mix(key, line)) : WD_OK;
+	return key ? set_add(m, chrome_line_key(key, line)) : WD_OK;
 }

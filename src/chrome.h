@@ -27,6 +27,9 @@ int chrome_add(chrome_model *m, const char *source, uint64_t line);
 /* The key of an outlet name (0 for none: nothing is learned without one). */
 uint64_t chrome_source_key(const char *source);
 
+/* One key for a line of an outlet (never 0). */
+uint64_t chrome_line_key(uint64_t source_key, uint64_t line);
+
 /* Is `line` learned chrome of the outlet with key source_key? */
 int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line);
 
@@ -38,12 +41,29 @@ int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
 int chrome_lines_blob(void **blob, size_t *bytes, const wd_doc *doc);
 
 /*
- * Learns from article seq of `source` (already stored, lines as blob):
+ * Where what is learned per line lives: the index's source_lines table, or
+ * the batch job's memory. get says 1 (found: *first is the first article
+ * with the line, *chrome whether it is chrome), 0 (never seen) or < 0;
+ * put records a line first seen in `first` (chrome 0) or marks it chrome;
+ * article_lines gives a malloc'd copy of an article's lines blob.
+ */
+typedef struct chrome_table {
+	int (*get)(void *ctx, const char *source, uint64_t line, int64_t *first, int *chrome);
+	int (*put)(void *ctx, const char *source, uint64_t line, int64_t first, int chrome);
+	int (*article_lines)(void *ctx, int64_t seq, void **blob, size_t *bytes);
+	void *ctx;
+} chrome_table;
+
+/* The table of an index: source_lines and articles.lines. */
+chrome_table chrome_store_table(wd_store *st);
+
+/*
+ * Learns from article seq of `source` (lines as blob, known to the table):
  * records lines not seen before for the outlet and marks as chrome those
  * seen before in a different story. Appends to *newly the lines that
  * became chrome now (the caller re-signs the outlet's articles with them).
  */
-int chrome_learn(chrome_model *m, wd_store *st, int64_t seq, const char *source,
+int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char *source,
                  const void *blob, size_t bytes, i64_vec *newly);
 
 /* Forgets the lines of `source` first seen in article seq (its lines

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Is (ts_a, seq_a) earlier than (ts_b, seq_b)? Unknown times come last. */
-static int earlier(int known_a, int64_t ts_a, int64_t seq_a,
+int cluster_earlier(int known_a, int64_t ts_a, int64_t seq_a,
                    int known_b, int64_t ts_b, int64_t seq_b)
 {
 	if (known_a != known_b)
@@ -29,7 +28,7 @@ int cluster_pick_representative(int64_t *rep, wd_index *ix, const int64_t *reps,
 		int known = store_published_ts(&ix->store, reps[i], &ts);
 		if (known < 0)
 			return known;
-		if (best == 0 || earlier(known, ts, reps[i], best_known, best_ts, best)) {
+		if (best == 0 || cluster_earlier(known, ts, reps[i], best_known, best_ts, best)) {
 			best = reps[i];
 			best_ts = ts;
 			best_known = known;

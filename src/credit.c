@@ -645,3 +645,63 @@ void wd_credit_detect(wd_credit_info *out, const char *text, size_t len)
 	}
 	sort_spans(out);
 }
+
+/* Is s[i, i + m) a phrase of its own in line r: no word character just
+ * before or after it? */
+static int whole_phrase(const char *s, range r, size_t i, size_t m)
+{
+	utf8proc_int32_t cp;
+	if (i > r.a) {
+		size_t j = i - 1;
+		while (j > r.a && ((unsigned char)s[j] & 0xC0) == 0x80)
+			j--;
+		decode(s, j, r.b, &cp);
+		if (is_word_cp(cp))
+			return 0;
+	}
+	if (i + m < r.b) {
+		decode(s, i + m, r.b, &cp);
+		if (is_word_cp(cp))
+			return 0;
+	}
+	return 1;
+}
+
+/* Does line r name the agency in form f? */
+static int line_names(const char *s, range r, const char *form)
+{
+	size_t m = strlen(form);
+	for (size_t i = r.a; i + m <= r.b; i++)
+		if (memcmp(s + i, form, m) == 0 && whole_phrase(s, r, i, m))
+			return 1;
+	return 0;
+}
+
+int wd_credit_byline_names(const char *text, size_t len, const char *agency)
+{
+	for (size_t start = 0; start < len;) {
+		size_t end = find_byte(text, start, len, '\n'), words = 0;
+		range r = {start, end};
+		int picture = 0;
+		/* words: blank-separated tokens with a letter (figures, dates
+		 * and punctuation do not make a line longer) */
+		for (size_t i = start, letter = 0; i <= end; i++) {
+			if (i == end || is_blank(text[i])) {
+				words += letter;
+				letter = 0;
+			} else {
+				letter |= (text[i] >= 'a' && text[i] <= 'z') ||
+				          (unsigned char)text[i] >= 0x80;
+			}
+		}
+		for (size_t k = 0; k < sizeof picture_words / sizeof *picture_words; k++)
+			picture |= contains(text, r, picture_words[k]);
+		for (size_t k = 0; !picture && words <= BYLINE_WORDS &&
+		                   k < sizeof forms / sizeof *forms; k++)
+			if (!forms[k].ambiguous && strcmp(forms[k].agency, agency) == 0 &&
+			    line_names(text, r, forms[k].form))
+				return 1;
+		start = end + 1;
+	}
+	return 0;
+}

@@ -39,4 +39,15 @@ typedef struct wd_credit_info {
  */
 void wd_credit_detect(wd_credit_info *out, const char *text, size_t len);
 
+/*
+ * Does a short line of normalized text (at most BYLINE_WORDS words with a
+ * letter in them: a byline, a credit or copyright line) name `agency` (a
+ * canonical name, "AP") in one of its unambiguous forms ("associated
+ * press", not "ap")?
+ * Lines that credit a picture ("photo", "getty", ...) do not count. For
+ * research outputs only: it decides no match.
+ */
+enum { BYLINE_WORDS = 12 };
+int wd_credit_byline_names(const char *text, size_t len, const char *agency);
+
 #endif

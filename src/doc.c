@@ -538,6 +538,14 @@ static int collect_figures(wd_doc *d, const uint64_t *kept, const uint8_t *flags
 	return wd_shingle_set_inplace(d->templ, count, &d->n_templ);
 }
 
+int doc_check_words(const wd_doc *d)
+{
+	size_t title_words = d->n_lines && d->lines[0].kind == LINE_TITLE ? d->lines[0].n_words : 0;
+	if (d->n_words == title_words)
+		return wd_fail(WD_EINPUT, "text has no words to match on");
+	return WD_OK;
+}
+
 int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 {
 	if (k > PARTICLE_SCRIPT_SHORTER + 1 && 2 * d->n_particle_script_words > d->n_words)
@@ -547,8 +555,8 @@ int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 	size_t n = 0;
 	int level, err;
 	size_t title_words = d->n_lines && d->lines[0].kind == LINE_TITLE ? d->lines[0].n_words : 0;
-	if (d->n_words == title_words)
-		return wd_fail(WD_EINPUT, "text has no words to match on");
+	if ((err = doc_check_words(d)) < 0)
+		return err;
 	kept = malloc(d->n_words * sizeof *kept);
 	flags = malloc(d->n_words);
 	if (!kept || !flags) {
@@ -596,6 +604,51 @@ done:
 	free(kept);
 	free(flags);
 	return err;
+}
+
+/* Shrinks *p (n elements of size bytes) to fit; keeps it when realloc fails
+ * or n is 0 (nothing is lost either way). */
+static void shrink(void *p, size_t n, size_t size)
+{
+	void **array = p;
+	if (*array && n) {
+		void *q = realloc(*array, n * size);
+		if (q)
+			*array = q;
+	}
+}
+
+void doc_compact(wd_doc *d)
+{
+	free(d->norm);
+	free(d->word_start);
+	free(d->line_cont);
+	d->norm = NULL;
+	d->norm_len = 0;
+	d->word_start = NULL;
+	d->line_cont = NULL;
+	d->n_line_cont = 0;
+	shrink(&d->words, d->n_words, sizeof *d->words);
+	shrink(&d->word_flags, d->n_words, sizeof *d->word_flags);
+	d->cap_words = d->n_words ? d->n_words : d->cap_words;
+	shrink(&d->lines, d->n_lines, sizeof *d->lines);
+	d->cap_lines = d->n_lines ? d->n_lines : d->cap_lines;
+	shrink(&d->figures, d->n_figures, sizeof *d->figures);
+	shrink(&d->masked, d->n_figures, sizeof *d->masked);
+	shrink(&d->templ, d->n_templ, sizeof *d->templ);
+	shrink(&d->set, d->n_set, sizeof *d->set);
+}
+
+void doc_strip(wd_doc *d)
+{
+	free(d->words);
+	free(d->word_flags);
+	free(d->lines);
+	d->words = NULL;
+	d->word_flags = NULL;
+	d->lines = NULL;
+	d->n_words = d->cap_words = d->n_lines = d->cap_lines = 0;
+	doc_compact(d);
 }
 
 void doc_free(wd_doc *d)

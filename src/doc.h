@@ -70,6 +70,9 @@ int doc_parse(wd_doc *doc, const char *title, const char *text, size_t len);
 void doc_mark_learned(wd_doc *doc, int (*is_learned)(uint64_t line, void *ctx),
                       void *ctx);
 
+/* WD_EINPUT when the text (the title aside) has no word at all. */
+int doc_check_words(const wd_doc *d);
+
 /*
  * Shingles the kept words (k per shingle; k - 2 in a text mostly written
  * in Arabic or an Indic script, whose languages spend more words on the
@@ -79,6 +82,14 @@ void doc_mark_learned(wd_doc *doc, int (*is_learned)(uint64_t line, void *ctx),
  * compared on what it has. WD_EINPUT when there is no word at all.
  */
 int doc_shingle(wd_doc *doc, uint32_t k, uint64_t seed);
+
+/* Frees the text (words and lines stay) and gives back the spare capacity
+ * of every array: for a doc kept in memory a long time. */
+void doc_compact(wd_doc *doc);
+
+/* Frees what only parsing and shingling need (text, words, lines), keeping
+ * what verification reads: the shingles and figures. */
+void doc_strip(wd_doc *doc);
 
 void doc_free(wd_doc *doc);
 

@@ -1,6 +1,7 @@
 /* index.c - the wd_index handle: open, add, query, assignments, stats. */
 #include "index_internal.h"
 
+#include "article.h"
 #include "error.h"
 #include "published.h"
 #include "lsh.h"
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
-#include <xxhash.h>
 
 /* Compares the set fields of `given` with what the index was built with. */
 static int check_params(const wd_params *given, const wd_params *stored)
@@ -115,6 +114,7 @@ int wd_index_close(wd_index *ix)
 	chrome_free(&ix->chrome);
 	doc_cache_free(&ix->cache);
 	free(ix->sig);
+	free(ix->keys);
 	free(ix->assign_id);
 	free(ix->assign_cluster);
 	free(ix);
@@ -154,25 +154,6 @@ int wd_index_commit(wd_index *ix)
 	if (err == WD_OK)
 		ix->in_batch = 0;
 	return err;
-}
-
-/* Hash of everything stored about an article, to tell a resend from a
- * different article under a reused id. */
-static uint64_t content_hash(const wd_article *a)
-{
-	XXH3_state_t st;
-	const char *fields[] = {a->title, a->source, a->published, a->url};
-	XXH3_64bits_reset(&st);
-	XXH3_64bits_update(&st, a->text, a->text_len);
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		/* a length prefix keeps ("ab", "c") apart from ("a", "bc"); NULL
-		 * hashes differently from "" */
-		uint64_t len = fields[i] ? strlen(fields[i]) + 1 : 0;
-		XXH3_64bits_update(&st, &len, sizeof len);
-		if (fields[i])
-			XXH3_64bits_update(&st, fields[i], len - 1);
-	}
-	return XXH3_64bits_digest(&st);
 }
 
 /* ---- analysis and signing ---- */
@@ -237,21 +218,22 @@ int index_stored_doc(const wd_doc **out, wd_index *ix, int64_t seq)
 	return err;
 }
 
-static void sign_doc(uint32_t *sig, const wd_index *ix, const wd_doc *doc)
+/* Signs doc into ix->sig and its LSH keys into ix->keys. */
+static int sign_doc(wd_index *ix, const wd_doc *doc)
 {
-	wd_minhash(sig, ix->params.num_perm, doc->set, doc->n_set, ix->params.seed);
+	free(ix->keys);
+	ix->keys = NULL;
+	ix->n_keys = 0;
+	return lsh_sign(ix->sig, &ix->keys, &ix->n_keys, &ix->params, doc->order, doc->n_order);
 }
 
-/* Files seq under the LSH keys of its signature and text windows. */
-static int write_bands(wd_index *ix, int64_t seq, const uint32_t *sig, const wd_doc *doc)
+/* Files seq under the LSH keys just signed (ix->keys). */
+static int write_bands(wd_index *ix, int64_t seq)
 {
-	band_key *keys = NULL;
-	size_t n = 0;
-	int err = lsh_article_keys(&keys, &n, &ix->params, sig, doc->order, doc->n_order);
-	for (size_t i = 0; i < n && err == WD_OK; i++)
+	int err = WD_OK;
+	for (size_t i = 0; i < ix->n_keys && err == WD_OK; i++)
 		err = store_run(&ix->store, ST_INSERT_BAND, "writing LSH bands", 3,
-		                (int64_t)keys[i].band, (int64_t)keys[i].key, seq);
-	free(keys);
+		                (int64_t)ix->keys[i].band, (int64_t)ix->keys[i].key, seq);
 	return err;
 }
 
@@ -291,17 +273,18 @@ static int resign(wd_index *ix, int64_t seq)
 	doc_cache_drop(&ix->cache, seq);
 	if ((err = index_analyze_stored(&doc, ix, seq)) < 0)
 		goto done;
-	sign_doc(new_sig, ix, &doc);
+	if ((err = sign_doc(ix, &doc)) < 0)
+		goto done;
 	if (doc.n_set == old_n &&
 	    memcmp(old_sig, new_sig, ix->params.num_perm * sizeof *new_sig) == 0)
 		goto done; /* nothing it is matched on changed */
 	if ((err = store_run(&ix->store, ST_DELETE_BANDS_OF, "removing LSH bands", 1, seq)) < 0 ||
 	    (err = store_update_sig(&ix->store, seq, doc.n_set, new_sig,
 	                            ix->params.num_perm)) < 0 ||
-	    (err = write_bands(ix, seq, new_sig, &doc)) < 0 ||
+	    (err = write_bands(ix, seq)) < 0 ||
 	    (err = store_run(&ix->store, ST_DELETE_MATCHES, "removing matches", 1, seq)) < 0 ||
 	    (err = cluster_rebuild(ix, cluster)) < 0 ||
-	    (err = verify_candidates(&m, &n, ix, &doc, new_sig, seq)) < 0)
+	    (err = verify_candidates(&m, &n, ix, &doc, seq)) < 0)
 		goto done;
 	err = link_matches(ix, seq, m, n);
 done:
@@ -342,7 +325,8 @@ static int resign_outlet(wd_index *ix, const char *source, i64_vec *newly, int64
 /* The body of wd_index_add, run inside a savepoint. */
 static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 {
-	uint64_t old_hash, hash = content_hash(a);
+	uint64_t old_hash, hash = article_content_hash(a);
+	chrome_table table = chrome_store_table(&ix->store);
 	candidate_match *m = NULL;
 	size_t n = 0, lines_bytes = 0;
 	void *lines = NULL;
@@ -365,9 +349,9 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		err = wd_fail_prefix(err, "article '%s': ", a->id);
 		goto done;
 	}
-	if ((err = chrome_lines_blob(&lines, &lines_bytes, &doc)) < 0)
+	if ((err = chrome_lines_blob(&lines, &lines_bytes, &doc)) < 0 ||
+	    (err = sign_doc(ix, &doc)) < 0)
 		goto done;
-	sign_doc(ix->sig, ix, &doc);
 
 	int has_ts = wd_parse_iso8601(&ts, a->published);
 	store_article art = {
@@ -377,7 +361,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		.sig = ix->sig, .num_perm = ix->params.num_perm,
 	};
 	if ((err = store_insert_article(&ix->store, &art, &seq)) < 0 ||
-	    (err = chrome_learn(&ix->chrome, &ix->store, seq, a->source, lines, lines_bytes,
+	    (err = chrome_learn(&ix->chrome, &table, seq, a->source, lines, lines_bytes,
 	                        &newly)) < 0)
 		goto done;
 	if (newly.n) {
@@ -388,15 +372,14 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		    (err = resign_outlet(ix, a->source, &newly, seq)) < 0)
 			goto done;
 		doc_free(&doc);
-		if ((err = index_analyze(&doc, ix, a)) < 0)
+		if ((err = index_analyze(&doc, ix, a)) < 0 || (err = sign_doc(ix, &doc)) < 0)
 			goto done;
-		sign_doc(ix->sig, ix, &doc);
 		if ((err = store_update_sig(&ix->store, seq, doc.n_set, ix->sig,
 		                            ix->params.num_perm)) < 0)
 			goto done;
 	}
-	if ((err = verify_candidates(&m, &n, ix, &doc, ix->sig, seq)) < 0 ||
-	    (err = write_bands(ix, seq, ix->sig, &doc)) < 0 ||
+	if ((err = verify_candidates(&m, &n, ix, &doc, seq)) < 0 ||
+	    (err = write_bands(ix, seq)) < 0 ||
 	    (err = link_matches(ix, seq, m, n)) < 0)
 		goto done;
 	*res = (wd_add_result){WD_ADD_NEW, seq, (uint32_t)n};
@@ -406,21 +389,6 @@ done:
 	i64_free(&newly);
 	doc_free(&doc);
 	return err;
-}
-
-/* Checks the required fields of an article handed in. */
-static int check_article(wd_article *a)
-{
-	if (!a->id || !a->id[0])
-		return wd_fail(WD_EINPUT, "article has no id");
-	if (strlen(a->id) > WD_MAX_ID_BYTES)
-		return wd_fail(WD_EINPUT, "id of %zu bytes is longer than %d", strlen(a->id),
-		               WD_MAX_ID_BYTES);
-	if (!a->text)
-		return wd_fail(WD_EINPUT, "article '%s' has no text", a->id);
-	if (a->text_len == 0)
-		a->text_len = strlen(a->text);
-	return WD_OK;
 }
 
 typedef struct add_call {
@@ -439,7 +407,7 @@ int wd_index_add(wd_add_result *out, wd_index *ix, const wd_article *article)
 	add_call c = {.a = *article};
 	int err;
 
-	if ((err = check_article(&c.a)) < 0)
+	if ((err = article_check(&c.a)) < 0)
 		return err;
 	err = index_write(ix, add_write, &c);
 	if (err == WD_OK && out)
@@ -472,14 +440,14 @@ static int query_locked(wd_query_result **out, wd_index *ix, const wd_article *a
 	memset(&doc, 0, sizeof doc);
 	if (!r)
 		return wd_fail_oom();
-	if ((err = check_article(&a)) < 0)
+	if ((err = article_check(&a)) < 0)
 		goto fail;
 	if ((err = index_analyze(&doc, ix, &a)) < 0) {
 		err = wd_fail_prefix(err, "article '%s': ", a.id);
 		goto fail;
 	}
-	sign_doc(ix->sig, ix, &doc);
-	if ((err = verify_candidates(&m, &n, ix, &doc, ix->sig, 0)) < 0 ||
+	if ((err = sign_doc(ix, &doc)) < 0 ||
+	    (err = verify_candidates(&m, &n, ix, &doc, 0)) < 0 ||
 	    (err = dup_or_null(&r->credit_agency, doc.credit.agency)) < 0 ||
 	    (err = dup_or_null(&r->credit_place, doc.credit.place)) < 0)
 		goto fail;

@@ -15,6 +15,8 @@ struct wd_index {
 	int in_batch;
 	/* scratch owned by the handle, reused across calls */
 	uint32_t *sig, *other_sig;
+	struct band_key *keys; /* of the article signed last (sig) */
+	size_t n_keys;
 	char *assign_id, *assign_cluster;
 	/* matching ignores articles whose time is before this (0: none) */
 	int64_t cutoff;
@@ -41,6 +43,11 @@ int index_analyze_stored(wd_doc *doc, wd_index *ix, int64_t seq);
 /* The analysis of a stored article, from the cache when it is there
  * (*doc is borrowed: valid until the next call). */
 int index_stored_doc(const wd_doc **doc, wd_index *ix, int64_t seq);
+
+/* Is (ts_a, seq_a) earlier than (ts_b, seq_b)? Times not known (known 0)
+ * come last; ties go to the lower ingest number. */
+int cluster_earlier(int known_a, int64_t ts_a, int64_t seq_a, int known_b, int64_t ts_b,
+                    int64_t seq_b);
 
 /*
  * The representative among `n` cluster representatives plus, when

@@ -1,6 +1,6 @@
 /*
- * lookup.c - one stored article (fields, cluster, credit, matches) and one
- * cluster's members, each read on one snapshot.
+ * lookup.c - one stored article (fields, cluster, credit, matches), read
+ * on one snapshot.
  */
 #include "index_internal.h"
 
@@ -191,69 +191,4 @@ void wd_article_info_free(wd_article_info *a)
 	free(a->credit_agency);
 	free(a->credit_place);
 	free(a);
-}
-
-static int get_cluster(wd_index *ix, void *ctx)
-{
-	lookup_call *c = ctx;
-	wd_cluster_info *ci = c->info;
-	i64_vec label = {0};
-	int64_t seq;
-	uint64_t hash;
-	size_t cap = 0;
-	int rc, err, found = store_find_id(&ix->store, c->id, &seq, &hash);
-
-	if (found <= 0)
-		return found < 0 ? found : wd_fail(WD_ENOTFOUND, "no article or cluster '%s'", c->id);
-	if ((err = store_ints(&ix->store, ST_CLUSTER_OF, "reading a cluster", &label, 1, seq)) < 0)
-		return err;
-	sqlite3_stmt *s = store_stmt(&ix->store, ST_CLUSTER_MEMBERS);
-	sqlite3_bind_int64(s, 1, label.n ? label.v[0] : seq);
-	i64_free(&label);
-	while (err == WD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (wd_grow(&ci->members, &cap, ci->size, sizeof *ci->members, 8) < 0) {
-			err = wd_fail_oom();
-			break;
-		}
-		wd_member *m = &ci->members[ci->size++];
-		memset(m, 0, sizeof *m);
-		char **cols[] = {&m->id, &m->source, &m->published, &m->credit_agency,
-		                 &m->credit_place};
-		for (int i = 0; i < 5 && err == WD_OK; i++)
-			err = store_column_dup(cols[i], s, i);
-	}
-	if (err == WD_OK && rc != SQLITE_DONE)
-		err = store_fail(&ix->store, "reading cluster members");
-	sqlite3_reset(s);
-	if (err == WD_OK && ci->size == 0)
-		err = wd_fail(WD_EDB, "corrupt index: article '%s' is in an empty cluster", c->id);
-	if (err == WD_OK && !(ci->id = strdup(ci->members[0].id)))
-		err = wd_fail_oom();
-	return err;
-}
-
-static void free_cluster_info(void *c)
-{
-	wd_cluster_info_free(c);
-}
-
-int wd_index_get_cluster(wd_cluster_info **out, wd_index *ix, const char *id)
-{
-	return lookup((void **)out, sizeof **out, ix, id, get_cluster, free_cluster_info);
-}
-
-void wd_cluster_info_free(wd_cluster_info *ci)
-{
-	if (!ci)
-		return;
-	for (size_t i = 0; i < ci->size; i++) {
-		free(ci->members[i].id);
-		free(ci->members[i].source);
-		free(ci->members[i].published);
-		free(ci->members[i].credit_agency);
-		free(ci->members[i].credit_place);
-	}
-	free(ci->members);
-	free(ci->id);
-	free(ci);
 }

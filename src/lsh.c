@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 uint64_t wd_band_key(const uint32_t *sig, uint32_t band, uint32_t rows, uint64_t seed)
@@ -26,30 +27,62 @@ static int cmp_band_key(const void *a, const void *b)
 	return (x->key > y->key) - (x->key < y->key);
 }
 
-int lsh_article_keys(band_key **keys, size_t *n, const wd_params *p, const uint32_t *sig,
-                     const uint64_t *order, size_t n_order)
+static void min_into(uint32_t *acc, const uint32_t *sig, uint32_t n)
 {
+	for (uint32_t i = 0; i < n; i++)
+		if (sig[i] < acc[i])
+			acc[i] = sig[i];
+}
+
+static void add_band_keys(band_key *out, size_t *count, const wd_params *p,
+                          const uint32_t *sig)
+{
+	for (uint32_t b = 0; b < p->bands; b++)
+		out[(*count)++] = (band_key){b, wd_band_key(sig, b, p->rows, p->seed)};
+}
+
+/*
+ * The windows overlap by half (LSH_WINDOW is two LSH_STEPs), so each is
+ * signed as the minimum of two block signatures, and the whole text as the
+ * minimum of all blocks: every shingle is hashed once, plus those of the
+ * last window, which ends with the text wherever that falls.
+ */
+int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
+             const uint64_t *order, size_t n_order)
+{
+	const uint32_t K = p->num_perm;
+	size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
+	size_t n_blocks = n_order / LSH_STEP, count = 0, uniq = 0;
+	size_t cap = (1 + n_windows) * p->bands;
+	band_key *out = malloc((cap ? cap : 1) * sizeof *out);
+	uint32_t *blocks = malloc(((n_blocks ? n_blocks : 1) + 1) * K * sizeof *blocks);
+	uint32_t *wsig = blocks + (n_blocks ? n_blocks : 1) * (size_t)K;
+	_Static_assert(LSH_WINDOW == 2 * LSH_STEP, "a window is two blocks");
+
 	*keys = NULL;
 	*n = 0;
-	size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
-	size_t cap = (1 + n_windows) * p->bands, count = 0, uniq = 0;
-	band_key *out = malloc((cap ? cap : 1) * sizeof *out);
-	uint32_t *wsig = malloc(p->num_perm * sizeof *wsig);
-	if (!out || !wsig) {
+	if (!out || !blocks) {
 		free(out);
-		free(wsig);
+		free(blocks);
 		return wd_fail_oom();
 	}
-	for (uint32_t b = 0; b < p->bands; b++)
-		out[count++] = (band_key){b, wd_band_key(sig, b, p->rows, p->seed)};
+	for (size_t i = 0; i < n_blocks; i++)
+		wd_minhash(blocks + i * K, K, order + i * LSH_STEP, LSH_STEP, p->seed);
+	/* the whole text: all blocks and the rest */
+	wd_minhash(sig, K, order + n_blocks * LSH_STEP, n_order - n_blocks * LSH_STEP, p->seed);
+	for (size_t i = 0; i < n_blocks; i++)
+		min_into(sig, blocks + i * K, K);
+	add_band_keys(out, &count, p, sig);
 	for (size_t w = 0; w < n_windows; w++) {
-		/* the last window ends with the text */
-		size_t start = w + 1 < n_windows ? w * LSH_STEP : n_order - LSH_WINDOW;
-		wd_minhash(wsig, p->num_perm, order + start, LSH_WINDOW, p->seed);
-		for (uint32_t b = 0; b < p->bands; b++)
-			out[count++] = (band_key){b, wd_band_key(wsig, b, p->rows, p->seed)};
+		if (w + 1 < n_windows) {
+			memcpy(wsig, blocks + w * K, K * sizeof *wsig);
+			min_into(wsig, blocks + (w + 1) * K, K);
+		} else { /* the last window ends with the text */
+			wd_minhash(wsig, K, order + n_order - LSH_WINDOW, LSH_WINDOW, p->seed);
+		}
+		add_band_keys(out, &count, p, wsig);
 	}
-	free(wsig);
+	free(blocks);
 	qsort(out, count, sizeof *out, cmp_band_key);
 	for (size_t i = 0; i < count; i++)
 		if (uniq == 0 || cmp_band_key(&out[i], &out[uniq - 1]) != 0)

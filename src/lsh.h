@@ -19,11 +19,12 @@ typedef struct band_key {
 } band_key;
 
 /*
- * The distinct band keys of an article: those of sig (its whole-text
- * signature) and of every window of its shingles in text order.
- * *keys is malloc'd.
+ * Signs an article from its shingles in text order: *sig (num_perm slots)
+ * is the MinHash signature of the whole text (equal to wd_minhash over its
+ * distinct shingles), and *keys (malloc'd, sorted, distinct) the band keys
+ * of that signature and of every window of the text.
  */
-int lsh_article_keys(band_key **keys, size_t *n, const wd_params *p, const uint32_t *sig,
-                     const uint64_t *order, size_t n_order);
+int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
+             const uint64_t *order, size_t n_order);
 
 #endif

@@ -1,7 +1,10 @@
 /* normalize.c - stage 1: one canonical form of the text (utf8proc). */
+#include "normalize.h"
+
 #include "error.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 
 int wd_utf8_valid(const char *text, size_t len, size_t *bad_offset)
@@ -61,12 +64,9 @@ static utf8proc_int32_t map_before(utf8proc_int32_t cp, void *unused)
 	}
 }
 
-int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)
+/* The whole normalization, by utf8proc, into a malloc'd string. */
+int wd_normalize_reference(char **out, size_t *out_len, const char *text, size_t len)
 {
-	size_t bad;
-	if (!wd_utf8_valid(text, len, &bad))
-		return wd_fail(WD_EINPUT, "invalid UTF-8 at byte %zu", bad);
-
 	/* NFKC + case folding; LUMP gives one form for quotes, apostrophes,
 	 * dashes and spaces; IGNORE drops soft hyphens and zero-width
 	 * characters; NLF2LF + STRIPCC turn CRLF/CR into LF and drop other
@@ -86,5 +86,114 @@ int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)
 	}
 	*out = (char *)dst;
 	*out_len = (size_t)n;
+	return WD_OK;
+}
+
+/* Bytes the ASCII fast path handles by itself: printable characters, tab,
+ * LF and CR. Other controls and every non-ASCII byte go to utf8proc. */
+static int fast_byte(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Appends the normalization of an ASCII run of fast bytes: what utf8proc
+ * would make of it (lower case, tab to space, CRLF and CR to LF). */
+static size_t fast_run(char *dst, const unsigned char *s, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		else if (c == '\t')
+			c = ' ';
+		else if (c == '\r') {
+			c = '\n';
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		}
+		dst[o++] = (char)c;
+	}
+	return o;
+}
+
+typedef struct out_buf {
+	char *p;
+	size_t len, cap;
+} out_buf;
+
+static int out_reserve(out_buf *b, size_t more)
+{
+	if (b->len + more + 1 <= b->cap)
+		return WD_OK;
+	size_t cap = b->cap * 2 > b->len + more + 1 ? b->cap * 2 : b->len + more + 1;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		return wd_fail_oom();
+	b->p = p;
+	b->cap = cap;
+	return WD_OK;
+}
+
+/*
+ * Most news text is ASCII, and utf8proc spends most of its time on it one
+ * code point at a time. Runs of plain ASCII are lowered here; the rest goes
+ * through utf8proc in pieces. A piece starts at the ASCII character before
+ * it (a base letter composes with the combining marks after it; a CR joins
+ * a line separator that LUMP turns into LF) unless that is an LF (which
+ * joins nothing after it), and ends before the next ASCII byte (no ASCII
+ * character joins what precedes it, and nothing becomes a CR) or after an
+ * LF there (a CR, then characters IGNORE drops, then LF make one break). The result is byte for byte wd_normalize_reference's
+ * (tests/unit/test_normalize.c and the fuzz_normalize harness check it).
+ */
+int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	out_buf b = {0};
+	size_t bad, i = 0;
+	int err = WD_OK;
+
+	if (!wd_utf8_valid(text, len, &bad))
+		return wd_fail(WD_EINPUT, "invalid UTF-8 at byte %zu", bad);
+	while (i < len) {
+		size_t run = i;
+		while (run < len && fast_byte(s[run]))
+			run++;
+		/* [i, run) is plain ASCII; a slow piece starts at run */
+		size_t piece = run;
+		if (run < len && run > i && s[run - 1] != '\n')
+			piece = run - 1;
+		if ((err = out_reserve(&b, piece - i)) < 0)
+			break;
+		b.len += fast_run(b.p + b.len, s + i, piece - i);
+		if (piece == len)
+			break;
+		size_t end = run + 1;
+		while (end < len && !fast_byte(s[end]))
+			end++;
+		if (end < len && s[end] == '\n')
+			end++; /* a CR before an ignorable joins it */
+		char *slow;
+		size_t slow_len;
+		if ((err = wd_normalize_reference(&slow, &slow_len, text + piece, end - piece)) < 0)
+			break;
+		if ((err = out_reserve(&b, slow_len)) == WD_OK) {
+			memcpy(b.p + b.len, slow, slow_len);
+			b.len += slow_len;
+		}
+		free(slow);
+		if (err < 0)
+			break;
+		i = end;
+	}
+	if (err == WD_OK)
+		err = out_reserve(&b, 0); /* room for the NUL of an empty text */
+	if (err < 0) {
+		free(b.p);
+		return err;
+	}
+	b.p[b.len] = '\0';
+	*out = b.p;
+	*out_len = b.len;
 	return WD_OK;
 }

@@ -8,18 +8,56 @@
 #include <string.h>
 #include <xxhash.h>
 
-static int cmp_u64(const void *a, const void *b)
+/*
+ * Sorts v by LSD radix, a byte at a time, through tmp (n elements): the
+ * shingles of an article are a few hundred random 64-bit values, which this
+ * sorts several times faster than qsort's comparisons.
+ */
+static void radix_sort_u64(uint64_t *v, uint64_t *tmp, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
+	uint64_t *from = v, *to = tmp;
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((from[i] >> shift) & 0xFF) + 1]++;
+		if (count[((from[0] >> shift) & 0xFF) + 1] == n)
+			continue; /* all share this byte */
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i] >> shift) & 0xFF]++] = from[i];
+		uint64_t *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof *v);
 }
 
-/* Sorts and drops repeats; returns the new count. */
+static void insertion_sort_u64(uint64_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Sorts and drops repeats; returns the new count ((size_t)-1: no memory). */
 static size_t sort_unique(uint64_t *v, size_t n)
 {
 	size_t uniq = 0;
-	if (n > 1)
-		qsort(v, n, sizeof *v, cmp_u64);
+	if (n <= 32) {
+		insertion_sort_u64(v, n);
+	} else {
+		uint64_t *tmp = malloc(n * sizeof *tmp);
+		if (!tmp)
+			return (size_t)-1;
+		radix_sort_u64(v, tmp, n);
+		free(tmp);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (uniq == 0 || v[i] != v[uniq - 1])
 			v[uniq++] = v[i];
@@ -52,14 +90,19 @@ int wd_shingle(uint64_t **shingles, size_t *n, const uint64_t *words,
 		return wd_fail_oom();
 	for (size_t i = 0; i < count; i++)
 		out[i] = wd_shingle_hash(words + i, width, seed);
+	if ((*n = sort_unique(out, count)) == (size_t)-1) {
+		free(out);
+		*n = 0;
+		return wd_fail_oom();
+	}
 	*shingles = out;
-	*n = sort_unique(out, count);
 	return WD_OK;
 }
 
 int wd_shingle_set_inplace(uint64_t *v, size_t n, size_t *n_out)
 {
-	*n_out = sort_unique(v, n);
+	if ((*n_out = sort_unique(v, n)) == (size_t)-1)
+		return wd_fail_oom();
 	return WD_OK;
 }
 
@@ -69,7 +112,11 @@ int wd_shingle_set(uint64_t **set, size_t *n, const uint64_t *order, size_t n_or
 	if (!out)
 		return wd_fail_oom();
 	memcpy(out, order, n_order * sizeof *out);
+	if ((*n = sort_unique(out, n_order)) == (size_t)-1) {
+		free(out);
+		*n = 0;
+		return wd_fail_oom();
+	}
 	*set = out;
-	*n = sort_unique(out, n_order);
 	return WD_OK;
 }

@@ -2,6 +2,7 @@
 #include "spelling.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <string.h>
 
 /*
@@ -363,12 +364,52 @@ static size_t fold_our(char *buf, const char *w, size_t n)
 	return 0;
 }
 
+/*
+ * Every rule needs the word to end with one of a few endings or begin with
+ * one of a few beginnings: the last two and the first two letters of those
+ * (a..z) tell most words at once that no rule applies.
+ */
+static unsigned char could_end[26][26], could_begin[26][26];
+static pthread_once_t filters_once = PTHREAD_ONCE_INIT;
+
+/* Marks the two letters at s (every table entry has two or more). */
+static void mark(unsigned char table[26][26], const char *s)
+{
+	assert(s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z');
+	table[s[0] - 'a'][s[1] - 'a'] = 1;
+}
+
+static void mark_end(const char *w)
+{
+	mark(could_end, w + strlen(w) - 2);
+}
+
+static void build_filters(void)
+{
+	for (size_t k = 0; k < COUNT(whole_words); k++)
+		mark_end(whole_words[k].from);
+	for (size_t f = 0; f < COUNT(families); f++)
+		for (size_t e = 0; e < families[f].n_endings; e++)
+			mark_end(families[f].endings[e].from);
+	for (size_t e = 0; e < COUNT(our_endings); e++)
+		mark_end(our_endings[e].from);
+	for (size_t k = 0; k < COUNT(beginnings); k++)
+		mark(could_begin, beginnings[k].from);
+}
+
+/* Could any rule apply to w (ASCII lower case, 2 letters or more)? */
+static int may_fold(const char *w, size_t n)
+{
+	pthread_once(&filters_once, build_filters);
+	return could_end[w[n - 2] - 'a'][w[n - 1] - 'a'] || could_begin[w[0] - 'a'][w[1] - 'a'];
+}
+
 size_t wd_spelling_fold(char *buf, size_t cap, const char *word, size_t len)
 {
 	assert(cap >= len);
 	(void)cap;
 	memmove(buf, word, len);
-	if (len == 0 || !all_ascii_lower(word, len))
+	if (len == 0 || !all_ascii_lower(word, len) || (len >= 2 && !may_fold(word, len)))
 		return len;
 	size_t n = fold_whole(buf, word, len), m;
 	if (n)

@@ -1,5 +1,6 @@
 /* store.c - SQLite schema, parameters and typed statements of an index. */
 #include "store.h"
+#include "store_research.h"
 
 #include "bytes.h"
 #include "error.h"
@@ -116,8 +117,7 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT cluster, count(*) FROM articles GROUP BY cluster"
 		" HAVING count(*) >= ?1 ORDER BY cluster",
 	[ST_CLUSTER_MEMBERS] =
-		"SELECT id, source, published, credit_agency, credit_place FROM articles"
-		" WHERE cluster = ?1"
+		"SELECT id, source, published FROM articles WHERE cluster = ?1"
 		" ORDER BY published_ts IS NULL, published_ts, seq",
 	[ST_ID_OF] = "SELECT id FROM articles WHERE seq = ?1",
 	[ST_LINE_GET] = "SELECT first_seq, chrome FROM source_lines WHERE source = ?1 AND line = ?2",
@@ -296,6 +296,8 @@ int store_open(wd_store *st, const char *path, int create, int *created)
 	/* Check the file before changing anything in it (WAL mode writes
 	 * to the header): a foreign database must stay as it was. */
 	if ((err = check_or_create(st, name, created)) < 0)
+		goto fail;
+	if (create && (err = store_research_migrate(st)) < 0) /* research views */
 		goto fail;
 	if (!in_memory &&
 	    (err = store_exec(st, "PRAGMA journal_mode = WAL")) < 0)

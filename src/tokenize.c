@@ -44,12 +44,35 @@ static enum char_class classify(utf8proc_int32_t cp)
 	}
 }
 
-/* Decodes the code point at s[i]; normalized text is valid UTF-8. */
-static utf8proc_ssize_t next_cp(const char *s, size_t len, size_t i,
-                                utf8proc_int32_t *cp)
+/* ASCII classes without asking utf8proc (the same answers: letters are
+ * Lu/Ll, digits Nd, the rest punctuation, symbols, spaces, controls). */
+static enum char_class ascii_class(unsigned char c)
 {
-	return utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-	                        (utf8proc_ssize_t)(len - i), cp);
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+		return LETTER;
+	return c >= '0' && c <= '9' ? DIGIT : OTHER;
+}
+
+/* Decodes the code point at s[i] and its class; normalized text is valid
+ * UTF-8 (a bad byte is taken as one OTHER byte, to be safe). */
+static size_t next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *cp,
+                      enum char_class *cls)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c < 0x80) {
+		*cp = c;
+		*cls = ascii_class(c);
+		return 1;
+	}
+	utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+	                                         (utf8proc_ssize_t)(len - i), cp);
+	if (step <= 0) {
+		*cp = -1;
+		*cls = OTHER;
+		return 1;
+	}
+	*cls = classify(*cp);
+	return (size_t)step;
 }
 
 /*
@@ -88,20 +111,17 @@ int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
 
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step = next_cp(s, len, i, &cp);
-		if (step <= 0) { /* cannot happen after wd_normalize; be safe */
-			cp = -1;
-			step = 1;
-		}
-		enum char_class cls = cp < 0 ? OTHER : classify(cp);
+		enum char_class cls;
+		size_t step = next_cp(s, len, i, &cp, &cls);
 
 		/* "1.2", "900,000", "6-3/16", "3-1" and "8:33" stay one word:
 		 * figures must count whole. */
 		if (cls == OTHER && in_word && prev == DIGIT &&
 		    (cp == '.' || cp == ',' || cp == '/' || cp == '-' || cp == ':')) {
 			utf8proc_int32_t after;
-			size_t j = i + (size_t)step;
-			if (j < len && next_cp(s, len, j, &after) > 0 && classify(after) == DIGIT) {
+			enum char_class after_cls;
+			size_t j = i + step;
+			if (j < len && (next_cp(s, len, j, &after, &after_cls), after_cls == DIGIT)) {
 				i = j;
 				continue;
 			}
@@ -118,7 +138,7 @@ int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
 			word_unspaced = unspaced;
 		}
 		prev = cls;
-		i += (size_t)step;
+		i += step;
 	}
 	if (in_word && (err = fn(s + start, i - start, start, ctx)) < 0)
 		return err;

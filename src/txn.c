@@ -7,6 +7,7 @@
 #include "index_internal.h"
 
 #include "error.h"
+#include "snapshot.h"
 
 #include <stdio.h>
 
@@ -48,21 +49,10 @@ end:
 
 int index_read(wd_index *ix, int (*fn)(wd_index *, void *), void *ctx)
 {
-	int err, own = sqlite3_get_autocommit(ix->store.db);
-	if (own && (err = store_exec(&ix->store, "BEGIN")) < 0)
-		return err;
-	if ((err = index_refresh(ix)) >= 0)
+	int own, err = snapshot_begin(ix, &own);
+	if (err == WD_OK)
 		err = fn(ix, ctx);
-	if (own) {
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s", wd_last_error());
-		/* a read transaction has nothing to keep: end it either way */
-		int c = store_exec(&ix->store, err >= 0 ? "COMMIT" : "ROLLBACK");
-		if (err < 0)
-			wd_fail(err, "%s", msg);
-		else if (c < 0)
-			err = c;
-	}
+	snapshot_end(ix, own, err);
 	return err;
 }
 

@@ -127,23 +127,20 @@ static int cmp_match(const void *a, const void *b)
 }
 
 int verify_candidates(candidate_match **out, size_t *n_out, wd_index *ix, const wd_doc *doc,
-                      const uint32_t *sig, int64_t self_seq)
+                      int64_t self_seq)
 {
 	const wd_params *p = &ix->params;
 	i64_vec cands = {0}, cluster = {0};
 	candidate_match *ok = NULL;
-	band_key *keys = NULL;
-	size_t n_ok = 0, n_keys = 0;
-	int err;
+	const band_key *keys = ix->keys;
+	size_t n_ok = 0, n_keys = ix->n_keys;
+	int err = WD_OK;
 
 	*out = NULL;
 	*n_out = 0;
-	if ((err = lsh_article_keys(&keys, &n_keys, p, sig, doc->order, doc->n_order)) < 0)
-		return err;
 	for (size_t i = 0; i < n_keys && err == WD_OK; i++)
 		err = store_ints(&ix->store, ST_BAND_LOOKUP, "reading LSH bands", &cands, 2,
 		                 (int64_t)keys[i].band, (int64_t)keys[i].key);
-	free(keys);
 	if (err < 0)
 		goto done;
 	i64_sort_unique(&cands);

@@ -26,11 +26,11 @@ typedef struct verdict {
 void verify_docs(verdict *v, const wd_doc *a, const wd_doc *b, double threshold);
 
 /*
- * Finds the verified matches of an analysed article with signature sig
- * among the indexed articles other than self_seq (0: none). *out is
- * malloc'd, best first.
+ * Finds the verified matches of an analysed article, signed last (the LSH
+ * keys in ix->keys), among the indexed articles other than self_seq (0:
+ * none). *out is malloc'd, best first.
  */
 int verify_candidates(candidate_match **out, size_t *n, wd_index *ix, const wd_doc *doc,
-                      const uint32_t *sig, int64_t self_seq);
+                      int64_t self_seq);
 
 #endif

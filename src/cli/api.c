@@ -229,25 +229,47 @@ void api_delete(api_reply *r, wd_index *ix, const char *id)
 	r->body = json_pack("{s:s}", "deleted", id);
 }
 
+/* The members of the cluster named id, or of the cluster holding article
+ * id (a cluster id a client kept from before the cluster was renamed). */
+static int members_of(wd_cluster_members **out, wd_index *ix, const char *id)
+{
+	wd_article_info *info;
+	int err = wd_index_cluster_members(out, ix, id);
+	if (err != WD_ENOTFOUND)
+		return err;
+	if ((err = wd_index_get_article(&info, ix, id)) < 0)
+		return err;
+	err = wd_index_cluster_members(out, ix, info->cluster);
+	wd_article_info_free(info);
+	return err;
+}
+
 void api_get_cluster(api_reply *r, wd_index *ix, const char *id)
 {
-	wd_cluster_info *c;
-	int err = wd_index_get_cluster(&c, ix, id);
+	wd_cluster_members *c;
+	int err = members_of(&c, ix, id);
+	if (err == WD_ENOTFOUND) {
+		api_fail(r, 404, "no cluster or article '%s'", id);
+		return;
+	}
 	if (err < 0) {
 		api_fail(r, api_status_of(err), "%s", wd_last_error());
 		return;
 	}
 	json_t *members = json_array();
-	for (size_t i = 0; i < c->size; i++) {
+	for (size_t i = 0; i < c->n_members; i++) {
 		const wd_member *m = &c->members[i];
 		json_array_append_new(members, json_pack(
-			"{s:s, s:s?, s:s?, s:o}", "id", m->id, "source", m->source, "published",
-			m->published, "credit", out_credit_json(m->credit_agency, m->credit_place)));
+			"{s:s, s:s?, s:s?, s:o, s:o, s:b}", "id", m->id, "source", m->source,
+			"published", m->published, "lag_seconds",
+			m->has_lag ? json_integer((json_int_t)m->lag_seconds) : json_null(),
+			"credit", out_credit_json(m->credit_agency, NULL), "uncredited",
+			m->uncredited));
 	}
 	r->status = 200;
-	r->body = json_pack("{s:s, s:I, s:o}", "cluster", c->id, "size", (json_int_t)c->size,
-	                    "members", members);
-	wd_cluster_info_free(c);
+	r->body = json_pack("{s:s, s:s?, s:I, s:o}", "cluster", c->cluster, "agency", c->agency,
+	                    "size", (json_int_t)c->n_members, "members", members);
+	wd_cluster_members_free(c);
 }
 
 void api_stats(api_reply *r, wd_index *ix, json_t *server)

@@ -63,8 +63,10 @@ void api_get_article(api_reply *r, wd_index *ix, const char *id, size_t max_matc
 /* DELETE /v1/articles/{id}: {"deleted": id}; 404 when there is none. */
 void api_delete(api_reply *r, wd_index *ix, const char *id);
 
-/* GET /v1/clusters/{id}: {"cluster", "size", "members": [{"id", "source",
- * "published", "credit"}]}, earliest first; 404 when there is none. */
+/* GET /v1/clusters/{id} (a cluster's id or a member's): {"cluster",
+ * "agency", "size", "members": [{"id", "source", "published",
+ * "lag_seconds", "credit", "uncredited"}]}, earliest first; 404 when there
+ * is none. */
 void api_get_cluster(api_reply *r, wd_index *ix, const char *id);
 
 /* GET /v1/stats: the counts and parameters of `wiredup stats`, plus

@@ -8,7 +8,10 @@
  */
 #include "wiredup.h"
 
+#include "explain.h"
+#include "members.h"
 #include "output.h"
+#include "report.h"
 #include "serve.h"
 
 #include <getopt.h>
@@ -32,21 +35,27 @@ typedef struct options {
 	size_t batch_size;
 	size_t max_bytes;
 	size_t busy_timeout;
+	size_t threads;
 	int verbose;
+	int html;
+	const char *table;
+	size_t top;
 	char **files;
 	int n_files;
 	/* serve */
 	const char *listen;
 	const char *token_file;
 	int64_t window;
-	size_t threads, queue, max_connections;
+	size_t queue, max_connections;
 	int sync_full;
 } options;
 
 
 /* Which options each command takes (bit per option group). */
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
-       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_SERVE = 256 };
+       A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_HTML = 256,
+       A_TABLE = 512, A_TOP = 1024, A_IDS = 2048 /* arguments are article ids */,
+       A_THREADS = 4096, A_SERVE = 8192 };
 
 typedef struct command {
 	const char *name;
@@ -54,6 +63,30 @@ typedef struct command {
 	unsigned allowed;
 	const char *usage;
 } command;
+
+static const char *const FORMAT_NAMES[] = {"jsonl", "csv", "text", "html"};
+
+/* The commands whose formats are not just jsonl (the default) and csv. */
+static const struct command_formats {
+	const char *name;
+	unsigned accepted; /* 1 << out_format */
+	out_format default_format;
+} FORMATS[] = {
+	{"explain", 1u << FORMAT_TEXT | 1u << FORMAT_JSONL | 1u << FORMAT_HTML, FORMAT_TEXT},
+	{"report", 1u << FORMAT_JSONL | 1u << FORMAT_CSV | 1u << FORMAT_HTML, FORMAT_JSONL},
+};
+
+/* The formats command c accepts, and its default. */
+static unsigned formats_of(const command *c, out_format *default_format)
+{
+	for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)
+		if (strcmp(c->name, FORMATS[i].name) == 0) {
+			*default_format = FORMATS[i].default_format;
+			return FORMATS[i].accepted;
+		}
+	*default_format = FORMAT_JSONL;
+	return 1u << FORMAT_JSONL | 1u << FORMAT_CSV;
+}
 
 static const char *const PARAMS_HELP =
 	"Matching parameters (fixed when an index is created; an existing index\n"
@@ -86,6 +119,9 @@ static void usage_main(FILE *fp)
 	      "  add       add articles to a persistent index (--db)\n"
 	      "  query     find an article's matches in an index, storing nothing\n"
 	      "  clusters  list an index's clusters\n"
+	      "  members   list the members of an index's clusters, with lags and credits\n"
+	      "  explain   the passages two indexed articles share, with offsets\n"
+	      "  report    syndication report: outlets, agencies, biggest clusters\n"
 	      "  stats     counts and parameters of an index\n"
 	      "  serve     answer over HTTP: new story, or copy of which cluster\n"
 	      "\n"
@@ -97,22 +133,76 @@ static void usage_main(FILE *fp)
 
 /* ---- input ---- */
 
+/* A rejection message held back, to print in input order. */
+typedef struct held_message {
+	size_t record; /* records (good or bad) read before it */
+	char *text;
+} held_message;
+
 typedef struct input_stats {
 	size_t read, rejected;
+	size_t records;       /* every record read, good or bad */
+	int hold;             /* hold messages back (the batch job reports late) */
+	held_message *held;
+	size_t n_held, cap_held;
 } input_stats;
+
+/* Reports one rejected record, "NAME:LINE: msg" (line 0: "NAME: msg";
+ * no name: msg as it is),
+ * now or, when messages are held, later in the order of `record`. */
+static void say_rejected(input_stats *st, size_t record, const char *name, size_t line,
+                         const char *msg)
+{
+	char buf[2048];
+	if (!name)
+		snprintf(buf, sizeof buf, "%s", msg);
+	else if (line)
+		snprintf(buf, sizeof buf, "%s:%zu: %s", name, line, msg);
+	else
+		snprintf(buf, sizeof buf, "%s: %s", name, msg);
+	st->rejected++;
+	if (st->hold) {
+		if (st->n_held == st->cap_held) {
+			size_t cap = st->cap_held ? st->cap_held * 2 : 64;
+			held_message *v = realloc(st->held, cap * sizeof *v);
+			if (!v)
+				goto now;
+			st->held = v;
+			st->cap_held = cap;
+		}
+		char *text = strdup(buf);
+		if (!text)
+			goto now;
+		st->held[st->n_held++] = (held_message){record, text};
+		return;
+	}
+now:
+	fprintf(stderr, "%s\n", buf);
+}
+
+static int cmp_held(const void *a, const void *b)
+{
+	const held_message *x = a, *y = b;
+	return (x->record > y->record) - (x->record < y->record);
+}
+
+/* Prints the messages held back, in input order, and forgets them. */
+static void say_held(input_stats *st)
+{
+	/* a record is rejected once: the keys are distinct */
+	qsort(st->held, st->n_held, sizeof *st->held, cmp_held);
+	for (size_t i = 0; i < st->n_held; i++) {
+		fprintf(stderr, "%s\n", st->held[i].text);
+		free(st->held[i].text);
+	}
+	free(st->held);
+	st->held = NULL;
+	st->n_held = st->cap_held = 0;
+}
 
 /* Called for each article read; returns < 0 to stop with a failure. */
 typedef int (*article_fn)(const wd_article *a, const wd_reader *r, void *ctx,
                           input_stats *st);
-
-static void report_reject(const wd_reader *r, const char *msg)
-{
-	size_t line = wd_reader_line(r);
-	if (line)
-		fprintf(stderr, "%s:%zu: %s\n", wd_reader_name(r), line, msg);
-	else
-		fprintf(stderr, "%s: %s\n", wd_reader_name(r), msg);
-}
 
 /*
  * Sorts out the result of adding or querying one article: 0 go on; 1 the
@@ -122,8 +212,8 @@ static void report_reject(const wd_reader *r, const char *msg)
 static int article_outcome(int err, const wd_reader *r, input_stats *st)
 {
 	if (err == WD_EINPUT || err == WD_EDUPLICATE) {
-		report_reject(r, wd_last_error());
-		st->rejected++;
+		say_rejected(st, st->records - 1, wd_reader_name(r), wd_reader_line(r),
+		             wd_last_error());
 		return 1;
 	}
 	if (err < 0)
@@ -146,13 +236,14 @@ static int read_source(wd_reader *r, article_fn fn, void *ctx, input_stats *st)
 	wd_article a;
 	int rc;
 	while ((rc = wd_reader_next(&a, r)) != 0) {
+		st->records++;
 		if (rc == WD_EINPUT) {
 			/* the reader's message names the file and line already */
-			fprintf(stderr, "%s\n", wd_last_error());
-			st->rejected++;
+			say_rejected(st, st->records - 1, NULL, 0, wd_last_error());
 			continue;
 		}
 		if (rc < 0) {
+			st->records--;
 			fprintf(stderr, "wiredup: %s\n", wd_last_error());
 			return rc;
 		}
@@ -336,12 +427,127 @@ static int exit_status(int err, const input_stats *st)
 	return st->rejected ? EXIT_REJECTED : 0;
 }
 
+/* ---- dedup as a batch job ---- */
+
+/* Where an article added to the batch came from, to name it if the job
+ * rejects it later. */
+typedef struct position {
+	size_t name; /* in batch_run.names */
+	size_t line;
+	size_t record; /* input_stats.records before it */
+} position;
+
+typedef struct batch_run {
+	wd_batch *batch;
+	char **names;
+	size_t n_names, cap_names;
+	position *pos;
+	size_t n_pos, cap_pos;
+	input_stats *st;
+} batch_run;
+
+static int batch_reject(uint64_t tag, int code, const char *msg, void *ctx)
+{
+	batch_run *br = ctx;
+	const position *p = &br->pos[tag];
+	(void)code;
+	say_rejected(br->st, p->record, br->names[p->name], p->line, msg);
+	return 0;
+}
+
+/* Grows *v (of *cap elements of size bytes) to hold n + 1; 0 or -1. */
+static int grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	void **array = v;
+	if (n < *cap)
+		return 0;
+	size_t new_cap = *cap ? *cap * 2 : 256;
+	void *p = realloc(*array, new_cap * size);
+	if (!p)
+		return -1;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+static int batch_one(const wd_article *a, const wd_reader *r, void *ctx, input_stats *st)
+{
+	batch_run *br = ctx;
+	const char *name = wd_reader_name(r);
+	wd_add_status status;
+	if (br->n_names == 0 || strcmp(br->names[br->n_names - 1], name) != 0) {
+		if (grow(&br->names, &br->cap_names, br->n_names, sizeof *br->names) < 0 ||
+		    !(br->names[br->n_names] = strdup(name))) {
+			fprintf(stderr, "wiredup: out of memory\n");
+			return WD_ENOMEM;
+		}
+		br->n_names++;
+	}
+	if (grow(&br->pos, &br->cap_pos, br->n_pos, sizeof *br->pos) < 0) {
+		fprintf(stderr, "wiredup: out of memory\n");
+		return WD_ENOMEM;
+	}
+	br->pos[br->n_pos] = (position){br->n_names - 1, wd_reader_line(r), st->records - 1};
+	int err = article_outcome(wd_batch_add(&status, br->batch, a, br->n_pos), r, st);
+	br->n_pos++;
+	return err < 0 ? err : 0;
+}
+
+static int dedup_batch(options *o)
+{
+	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
+	input_stats st = {.hold = 1};
+	batch_run br = {.st = &st};
+	int err;
+	if ((err = wd_batch_open(&br.batch, &o->params, (unsigned)o->threads, batch_reject,
+	                         &br)) < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return EXIT_FATAL;
+	}
+	err = for_each_article(o, batch_one, &br, &st);
+	if (err == 0 && (err = wd_batch_run(br.batch)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	if (err == 0 && o->verbose) {
+		wd_batch_stats bs;
+		wd_batch_get_stats(&bs, br.batch);
+		fprintf(stderr,
+		        "wiredup: %llu articles, %llu rejected, %llu candidate pairs, %llu matches\n"
+		        "wiredup: seconds: parse %.2f, learn %.2f, sign %.2f, link %.2f, "
+		        "verify %.2f, group %.2f\n",
+		        (unsigned long long)bs.articles, (unsigned long long)bs.rejected,
+		        (unsigned long long)bs.candidates, (unsigned long long)bs.matches,
+		        bs.parse_s, bs.learn_s, bs.sign_s, bs.link_s, bs.verify_s, bs.group_s);
+	}
+	for (size_t i = 0; err == 0 && i < wd_batch_size(br.batch); i++) {
+		wd_assignment as;
+		if ((err = wd_batch_assignment(&as, br.batch, i)) < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			break;
+		}
+		json_t *rec = json_pack("{s:s, s:s, s:f}", "id", as.id, "cluster", as.cluster,
+		                        "similarity", as.similarity);
+		if (out_record(stdout, o->format, cols, rec) < 0) {
+			fprintf(stderr, "wiredup: cannot write output\n");
+			err = WD_EIO;
+		}
+	}
+	say_held(&st);
+	wd_batch_close(br.batch);
+	for (size_t i = 0; i < br.n_names; i++)
+		free(br.names[i]);
+	free(br.names);
+	free(br.pos);
+	return exit_status(err, &st);
+}
+
 static int cmd_dedup(options *o)
 {
 	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
 	input_stats st = {0};
 	ingest in = {.keep_seqs = 1};
 	int err;
+	if (!o->db)
+		return dedup_batch(o);
 	if (!(in.ix = open_index(o, 1)))
 		return EXIT_FATAL;
 	err = run_ingest(o, &in, &st);
@@ -433,28 +639,103 @@ static json_t *string_array(const char *const *v, size_t n)
 	return a;
 }
 
+typedef struct cluster_walk {
+	options *o;
+	wd_index *ix;
+} cluster_walk;
+
 static int print_cluster(const wd_cluster *c, void *ctx)
 {
 	static const char *const cols[] = {"cluster", "size", "members", "sources",
-	                                   "first_published", "last_published", NULL};
-	options *o = ctx;
+	                                   "first_published", "last_published", "agency",
+	                                   "uncredited_copies", "trimmed_copies", NULL};
+	cluster_walk *w = ctx;
 	json_t *rec = json_pack(
 		"{s:s, s:I, s:o, s:o, s:s?, s:s?}", "cluster", c->id, "size",
 		(json_int_t)c->size, "members", string_array(c->members, c->size),
 		"sources", string_array(c->sources, c->n_sources), "first_published",
 		c->first_published, "last_published", c->last_published);
-	return out_record(stdout, o->format, cols, rec) < 0 ? WD_EIO : 0;
+	int err = members_add_to_cluster(rec, w->ix, c->id);
+	if (err < 0) {
+		json_decref(rec);
+		return err;
+	}
+	return out_record(stdout, w->o->format, cols, rec) < 0 ? WD_EIO : 0;
 }
 
-static int cmd_clusters(options *o)
+static int print_members(const wd_cluster *c, void *ctx)
+{
+	cluster_walk *w = ctx;
+	return members_write(stdout, w->o->format, w->ix, c->id);
+}
+
+/* clusters and members: a record per cluster or per member. */
+static int list_clusters(options *o, int (*fn)(const wd_cluster *, void *))
 {
 	wd_index *ix = open_index(o, 0);
 	if (!ix)
 		return EXIT_FATAL;
-	int err = wd_index_foreach_cluster(ix, o->min_size, print_cluster, o);
+	cluster_walk w = {o, ix};
+	int err = wd_index_foreach_cluster(ix, o->min_size, fn, &w);
 	if (err < 0)
 		fprintf(stderr, "wiredup: %s\n", err == WD_EIO ? "cannot write output"
 		                                              : wd_last_error());
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_clusters(options *o)
+{
+	return list_clusters(o, print_cluster);
+}
+
+static int cmd_members(options *o)
+{
+	return list_clusters(o, print_members);
+}
+
+/* ---- explain and report ---- */
+
+static int cmd_explain(options *o)
+{
+	wd_explanation *e;
+	if (o->n_files != 2) {
+		fprintf(stderr, "wiredup explain: takes two article ids, not %d\n", o->n_files);
+		return EXIT_USAGE;
+	}
+	wd_index *ix = open_index(o, 0);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = wd_index_explain(&e, ix, o->files[0], o->files[1]);
+	if (err < 0) {
+		fprintf(stderr, "wiredup: %s: %s\n", o->db, wd_last_error());
+	} else {
+		if (explain_write(stdout, e, o->html ? FORMAT_HTML : o->format) < 0) {
+			fprintf(stderr, "wiredup: cannot write output\n");
+			err = WD_EIO;
+		}
+		wd_explanation_free(e);
+	}
+	wd_index_close(ix);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+static int cmd_report(options *o)
+{
+	report_table table;
+	if (report_table_parse(&table, o->table, o->format) < 0) {
+		fprintf(stderr, "wiredup report: --table must be outlets, agencies or clusters"
+		        "%s\n", o->format == FORMAT_HTML ? " (and does not apply to html)" : "");
+		return EXIT_USAGE;
+	}
+	wd_index *ix = open_index(o, 0);
+	if (!ix)
+		return EXIT_FATAL;
+	int err = report_run(stdout, ix, o->format, table, o->top);
+	if (err < 0)
+		fprintf(stderr, "wiredup: %s\n", err == WD_EIO     ? "cannot write output"
+		                                : err == WD_ENOMEM ? "out of memory"
+		                                                   : wd_last_error());
 	wd_index_close(ix);
 	return err < 0 ? EXIT_FATAL : 0;
 }
@@ -482,7 +763,8 @@ static int cmd_stats(options *o)
 
 static int cmd_serve(options *o)
 {
-	serve_config c = {o->db, o->listen, o->token_file, o->window, o->threads, o->queue,
+	serve_config c = {o->db, o->listen, o->token_file, o->window,
+	                  o->threads ? o->threads : 4, o->queue,
 	                  o->max_connections, o->max_bytes, o->max_matches,
 	                  o->busy_timeout, o->sync_full};
 	return serve_run(&c);
@@ -491,7 +773,7 @@ static int cmd_serve(options *o)
 /* ---- argument parsing ---- */
 
 static const command COMMANDS[] = {
-	{"dedup", cmd_dedup, A_DB | A_INPUT | A_PARAMS | A_FORMAT | A_BATCH,
+	{"dedup", cmd_dedup, A_DB | A_INPUT | A_PARAMS | A_FORMAT | A_BATCH | A_THREADS,
 	 "usage: wiredup dedup [options] [FILE...]\n"
 	 "\n"
 	 "Clusters the input articles. Writes one record per distinct input\n"
@@ -500,11 +782,17 @@ static const command COMMANDS[] = {
 	 "published member; ties: the first ingested) and similarity is\n"
 	 "max(jaccard, containment) to it (1.0 for the representative).\n"
 	 "\n"
-	 "  -d, --db PATH          keep the index in PATH (default: in memory)\n"
+	 "Without --db it runs as a batch job in memory, on every core; with\n"
+	 "--db it adds the articles to that index (as 'add' does) first.\n"
+	 "\n"
+	 "  -d, --db PATH          keep the index in PATH\n"
 	 "  -f, --format F         jsonl (default) or csv\n"
 	 "      --text-dir DIR     read a directory of text files\n"
-	 "      --batch-size N     articles per transaction (10000)\n"
-	 "  -v, --verbose          report each committed batch on stderr\n"
+	 "  -j, --threads N        threads of the batch job (0, the default: one\n"
+	 "                         per core)\n"
+	 "      --batch-size N     with --db: articles per transaction (10000)\n"
+	 "  -v, --verbose          report each committed batch (with --db), or\n"
+	 "                         the batch job's stages and counts\n"
 	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH,
 	 "usage: wiredup add --db PATH [options] [FILE...]\n"
@@ -541,6 +829,28 @@ static const command COMMANDS[] = {
 	 "\n"
 	 "  -d, --db PATH          the index\n"
 	 "      --min-size N       only clusters of N or more members (1)\n"
+	 "  -f, --format F         jsonl (default) or csv\n"
+	 "\n"
+	 "Also \"agency\" (the agency most members credit; a tie: the earliest\n"
+	 "member's; null if none), \"uncredited_copies\", \"trimmed_copies\" and, in\n"
+	 "JSON Lines, \"member_details\": every member as 'wiredup members' writes it.\n"},
+	{"members", cmd_members, A_DB | A_DB_REQ | A_FORMAT | A_MIN_SIZE,
+	 "usage: wiredup members --db PATH [--min-size N] [--format jsonl|csv]\n"
+	 "\n"
+	 "One record per member of each cluster, earliest first: \"cluster\",\n"
+	 "\"position\" (1: the representative), \"id\", \"source\", \"published\",\n"
+	 "\"published_ts\", \"lag_seconds\" (behind the representative; null when a\n"
+	 "time is unknown), \"credit_agency\" (its own), \"cluster_agency\",\n"
+	 "\"credits_agency\", \"uncredited\" (a copy not naming the cluster's agency),\n"
+	 "\"shingles\", \"shared\" (with the representative),\n"
+	 "\"member_in_representative\", \"representative_in_member\", \"trimmed\"\n"
+	 "(member_in_representative >= 0.8 and under 0.9 x its shingles),\n"
+	 "\"agency_in_byline\" (an uncredited copy whose byline or copyright line\n"
+	 "names the agency).\n"
+	 "Columns are described in docs/schema.md (view cluster_members).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "      --min-size N       only clusters of N or more members (1)\n"
 	 "  -f, --format F         jsonl (default) or csv\n"},
 	{"serve", cmd_serve, A_DB | A_DB_REQ | A_MAX_MATCHES | A_SERVE,
 	 "usage: wiredup serve --db PATH [options]\n"
@@ -561,13 +871,44 @@ static const command COMMANDS[] = {
 	 "                         added when unknown; older ones are deleted\n"
 	 "      --max-bytes N      largest request body (16 MiB); larger: 413\n"
 	 "      --max-matches N    matches listed per article (10)\n"
-	 "      --threads N        HTTP threads, each with a reader (4)\n"
+	 "  -j, --threads N        HTTP threads, each with a reader (4)\n"
 	 "      --queue N          writes waiting at most; more get 503 (1024)\n"
 	 "      --max-connections N  open connections at most (512)\n"
 	 "      --sync full|normal full (default): every commit is synced to disk\n"
 	 "                         before it is answered (survives power loss);\n"
 	 "                         normal: survives the process dying, not power loss\n"
 	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
+	{"explain", cmd_explain, A_DB | A_DB_REQ | A_FORMAT | A_HTML | A_IDS,
+	 "usage: wiredup explain --db PATH [--format text|jsonl|html] [--html] ID_A ID_B\n"
+	 "\n"
+	 "The passages two indexed articles share (runs of at least shingle-words\n"
+	 "common words, in the same order in both), with offsets in code points\n"
+	 "[start, end) into each text as given, and what only one side has: what b\n"
+	 "dropped from a and what it added. Also the story-text figures matching\n"
+	 "uses (Jaccard, containment, shared shingles).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "  -f, --format F         text (default), jsonl (one record, full texts of\n"
+	 "                         every span) or html\n"
+	 "      --html             --format html: both texts side by side, one\n"
+	 "                         self-contained page\n"},
+	{"report", cmd_report, A_DB | A_DB_REQ | A_FORMAT | A_TABLE | A_TOP,
+	 "usage: wiredup report --db PATH [--format jsonl|csv|html] [--table T] [--top N]\n"
+	 "\n"
+	 "Syndication report over the clusters of two or more members:\n"
+	 "  outlets   per outlet: copies reprinted, firsts (representatives),\n"
+	 "            agencies, median lag, share uncredited, share trimmed\n"
+	 "  agencies  per credited agency: stories, copies, outlets reached,\n"
+	 "            median lag, uncredited copies\n"
+	 "  clusters  the biggest clusters\n"
+	 "JSON Lines: a summary record, then every table (records carry \"table\").\n"
+	 "CSV: one table (--table, default outlets). HTML: one self-contained page\n"
+	 "with every table and inline SVG charts (copies over time, lag distribution).\n"
+	 "\n"
+	 "  -d, --db PATH          the index\n"
+	 "  -f, --format F         jsonl (default), csv or html\n"
+	 "      --table T          outlets, agencies or clusters (jsonl, csv)\n"
+	 "      --top N            clusters listed (20)\n"},
 	{"stats", cmd_stats, A_DB | A_DB_REQ,
 	 "usage: wiredup stats --db PATH\n"
 	 "\n"
@@ -615,10 +956,13 @@ static const option_spec OPTIONS[] = {
 	{"max-bytes", 0, V_SIZE, A_INPUT | A_SERVE, AT(max_bytes)},
 	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
 	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
+	{"threads", 'j', V_SIZE, A_THREADS | A_SERVE, AT(threads)},
+	{"html", 0, V_BOOL, A_HTML, AT(html)},
+	{"table", 0, V_STRING, A_TABLE, AT(table)},
+	{"top", 0, V_SIZE, A_TOP, AT(top)},
 	{"listen", 0, V_STRING, A_SERVE, AT(listen)},
 	{"token-file", 0, V_STRING, A_SERVE, AT(token_file)},
 	{"window", 0, V_DURATION, A_SERVE, AT(window)},
-	{"threads", 0, V_SIZE, A_SERVE, AT(threads)},
 	{"queue", 0, V_SIZE, A_SERVE, AT(queue)},
 	{"max-connections", 0, V_SIZE, A_SERVE, AT(max_connections)},
 	{"sync", 0, V_SYNC, A_SERVE, AT(sync_full)},
@@ -643,6 +987,10 @@ static int parse_value(options *o, const option_spec *spec, const char *val)
 			*(out_format *)dst = FORMAT_JSONL;
 		else if (strcmp(val, "csv") == 0)
 			*(out_format *)dst = FORMAT_CSV;
+		else if (strcmp(val, "text") == 0)
+			*(out_format *)dst = FORMAT_TEXT;
+		else if (strcmp(val, "html") == 0)
+			*(out_format *)dst = FORMAT_HTML;
 		else
 			return -1;
 		return 0;
@@ -714,6 +1062,9 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 	longopts[N_OPTIONS] = (struct option){NULL, 0, NULL, 0};
 	shortopts[ns] = '\0';
 
+	out_format default_format;
+	formats_of(c, &default_format);
+	o->format = default_format;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
 		const option_spec *sp = NULL;
@@ -747,9 +1098,16 @@ static int parse_args(options *o, const command *c, int argc, char **argv)
 		fprintf(stderr, "wiredup %s: --db PATH is required\n", c->name);
 		return EXIT_USAGE;
 	}
+	if (o->html)
+		o->format = FORMAT_HTML;
+	if (!(formats_of(c, &default_format) & 1u << o->format)) {
+		fprintf(stderr, "wiredup %s: --format %s does not apply to this command\n",
+		        c->name, FORMAT_NAMES[o->format]);
+		return EXIT_USAGE;
+	}
 	o->files = argv + optind;
 	o->n_files = argc - optind;
-	if (o->n_files && !(c->allowed & A_INPUT)) {
+	if (o->n_files && !(c->allowed & (A_INPUT | A_IDS))) {
 		fprintf(stderr, "wiredup %s: takes no input files\n", c->name);
 		return EXIT_USAGE;
 	}
@@ -760,7 +1118,7 @@ int main(int argc, char **argv)
 {
 	options o = {.format = FORMAT_JSONL, .min_size = 1, .max_matches = 10,
 	             .batch_size = 10000, .max_bytes = WD_DEFAULT_MAX_BYTES,
-	             .busy_timeout = 5000, .listen = "127.0.0.1:8080", .threads = 4,
+	             .busy_timeout = 5000, .top = 20, .listen = "127.0.0.1:8080",
 	             .queue = 1024, .max_connections = 512, .sync_full = 1};
 	wd_params_init(&o.params);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

@@ -7,7 +7,9 @@
 #include <jansson.h>
 #include <stdio.h>
 
-typedef enum { FORMAT_JSONL, FORMAT_CSV } out_format;
+/* TEXT and HTML are for the commands that write documents (explain,
+ * report); out_record writes JSONL and CSV only. */
+typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT, FORMAT_HTML } out_format;
 
 /*
  * Writes one record. For JSONL the object is printed on one line; for

@@ -96,7 +96,7 @@ expect_json '.status == 404 and .error == "no article '"'nope'"'"' "404 body"
 for id in afp-rail-original capitolledger-1; do
 	req GET "/v1/clusters/$id"
 	expect_code 200 "GET cluster by $id"
-	expect_json '.cluster == "afp-rail-original" and .size == 6 and .members[0].id == "afp-rail-original" and .members[0].source == "afp.example" and .members[0].credit.agency == "AFP" and .members[0].published == "2026-03-04T06:42:00+01:00" and ([.members[].id] == ["afp-rail-original","europost-1","dailyherald-1","businesspulse-1","capitolledger-1","continentalreview-1"])' "GET cluster by $id"
+	expect_json '.cluster == "afp-rail-original" and .size == 6 and .members[0].id == "afp-rail-original" and .members[0].source == "afp.example" and .members[0].credit.agency == "AFP" and .members[0].published == "2026-03-04T06:42:00+01:00" and ([.members[].id] == ["afp-rail-original","europost-1","dailyherald-1","businesspulse-1","capitolledger-1","continentalreview-1"]) and .agency == "AFP" and .members[0].lag_seconds == 0 and .members[1].lag_seconds == 1200 and .members[1].uncredited == false' "GET cluster by $id"
 done
 req GET /v1/clusters/nope
 expect_code 404 "GET a missing cluster"

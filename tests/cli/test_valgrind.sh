@@ -15,6 +15,15 @@ vg add --db "$WORK/i.db" "$S" >/dev/null; expect_status 0 $? "valgrind add"
 vg query --db "$WORK/i.db" "$S" >/dev/null; expect_status 0 $? "valgrind query"
 vg clusters --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind clusters"
 vg stats --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind stats"
+vg members --db "$WORK/i.db" --format csv >/dev/null; expect_status 0 $? "valgrind members"
+vg explain --db "$WORK/i.db" afp-rail-original capitolledger-1 >/dev/null
+expect_status 0 $? "valgrind explain"
+vg explain --db "$WORK/i.db" --html afp-rail-original businesspulse-1 >/dev/null
+expect_status 0 $? "valgrind explain --html"
+vg explain --db "$WORK/i.db" afp-rail-original nope >/dev/null 2>&1
+expect_status 3 $? "valgrind explain of an unknown id"
+vg report --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind report"
+vg report --db "$WORK/i.db" --format html >/dev/null; expect_status 0 $? "valgrind report html"
 printf '{"id": "x"}\nnot json\n' >"$WORK/bad.jsonl"
 vg dedup "$WORK/bad.jsonl" >/dev/null 2>&1; expect_status 1 $? "valgrind dedup with bad input"
 finish

@@ -3,7 +3,8 @@
  * validation, normalization, tokenizing, shingling and MinHash.
  *
  * Input: byte 0 picks the shingle size k = 1..5, the rest is the text.
- * Invariants: wd_normalize fails iff wd_utf8_valid says invalid (and the
+ * Invariants: wd_normalize equals wd_normalize_reference (utf8proc alone,
+ * without the ASCII fast path) byte for byte; it fails iff wd_utf8_valid says invalid (and the
  * bytes before the reported offset are valid); the output is valid UTF-8,
  * NUL-terminated, without ASCII controls other than LF; shingles are sorted
  * and distinct, at most one per word; a signature contains its subsets'.
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "normalize.h"
 
 enum { K = 128, SEED = 1 };
 
@@ -43,6 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	CHECK(norm && norm[norm_len] == '\0');
+	char *ref = NULL;
+	size_t ref_len = 0;
+	if (wd_normalize_reference(&ref, &ref_len, text, len) == WD_OK) {
+		CHECK(ref_len == norm_len && memcmp(ref, norm, norm_len) == 0);
+		free(ref);
+	}
 	CHECK(wd_utf8_valid(norm, norm_len, NULL));
 	for (size_t i = 0; i < norm_len; i++)
 		CHECK(norm[i] == '\n' || ((unsigned char)norm[i] >= 0x20 && norm[i] != 0x7F));

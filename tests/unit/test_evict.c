@@ -1,7 +1,7 @@
 /*
- * test_evict.c - deleting articles, time windows, article and cluster
- * lookups, handles that live long beside a writer, and the upgrade of a
- * version 1 index; through the public API (sqlite3 only to look behind it).
+ * test_evict.c - deleting articles, time windows, article lookups,
+ * handles that live long beside a writer, and the upgrade of a version 1
+ * index; through the public API (sqlite3 only to look behind it).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -197,7 +197,7 @@ static void test_delete_representative(void **state)
 	free(body);
 }
 
-static void test_get_article_and_cluster(void **state)
+static void test_get_article(void **state)
 {
 	(void)state;
 	char *body = gen_story(2, 300), *longer = gen_story(2, 400);
@@ -245,24 +245,6 @@ static void test_get_article_and_cluster(void **state)
 	wd_article_info_free(info);
 	assert_absent(ix, "zz");
 
-	/* by the cluster's id or by any member's: members earliest first */
-	const char *ids[] = {"b", "a"};
-	for (int k = 0; k < 2; k++) {
-		wd_cluster_info *c = NULL;
-		assert_int_equal(wd_index_get_cluster(&c, ix, ids[k]), WD_OK);
-		assert_string_equal(c->id, "b");
-		assert_int_equal(c->size, 2);
-		assert_string_equal(c->members[0].id, "b");
-		assert_string_equal(c->members[0].source, "daily.example");
-		assert_null(c->members[0].credit_agency);
-		assert_string_equal(c->members[1].id, "a");
-		assert_string_equal(c->members[1].published, "2020-05-01T12:00:00Z");
-		assert_string_equal(c->members[1].credit_agency, "AFP");
-		wd_cluster_info_free(c);
-	}
-	wd_cluster_info *c = (wd_cluster_info *)&c;
-	assert_int_equal(wd_index_get_cluster(&c, ix, "zz"), WD_ENOTFOUND);
-	assert_null(c);
 	wd_index_close(ix);
 	free(body);
 	free(longer);
@@ -471,7 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delete_splits_cluster),
 		cmocka_unit_test(test_delete_representative),
-		cmocka_unit_test(test_get_article_and_cluster),
+		cmocka_unit_test(test_get_article),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_evicted_copies_split),
 		DIR_TEST(test_delete_and_chrome),

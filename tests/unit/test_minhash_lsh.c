@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "wiredup.h"
+#include "lsh.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -229,6 +230,69 @@ static void test_params_invalid(void **state)
 	check_invalid(p, "5000 permutations");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int has_key(const band_key *keys, size_t n, uint32_t band, uint64_t key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].band == band && keys[i].key == key)
+			return 1;
+	return 0;
+}
+
+/* lsh_sign signs by blocks: the whole signature must equal wd_minhash over
+ * the distinct shingles, and the keys those of every window signed whole. */
+static void test_lsh_sign_blocks(void **state)
+{
+	(void)state;
+	wd_params p;
+	wd_params_init(&p);
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	uint64_t rng = 7;
+	for (size_t n_order = 1; n_order < 400; n_order += 13) {
+		uint64_t *order = malloc(n_order * sizeof *order), *set = malloc(n_order * sizeof *set);
+		uint32_t *sig = malloc(p.num_perm * sizeof *sig), *want = malloc(p.num_perm * sizeof *want);
+		size_t n_set = 0, n_keys = 0;
+		band_key *keys = NULL;
+		for (size_t i = 0; i < n_order; i++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			order[i] = rng % 300; /* repeats, as texts repeat phrases */
+		}
+		memcpy(set, order, n_order * sizeof *set);
+		qsort(set, n_order, sizeof *set, cmp_u64);
+		for (size_t i = 0; i < n_order; i++)
+			if (n_set == 0 || set[i] != set[n_set - 1])
+				set[n_set++] = set[i];
+		assert_int_equal(lsh_sign(sig, &keys, &n_keys, &p, order, n_order), WD_OK);
+		wd_minhash(want, p.num_perm, set, n_set, p.seed);
+		assert_memory_equal(sig, want, p.num_perm * sizeof *sig);
+		for (uint32_t b = 0; b < p.bands; b++)
+			assert_true(has_key(keys, n_keys, b, wd_band_key(want, b, p.rows, p.seed)));
+		size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
+		size_t expected = p.bands;
+		for (size_t w = 0; w < n_windows; w++) {
+			size_t start = w + 1 < n_windows ? w * LSH_STEP : n_order - LSH_WINDOW;
+			wd_minhash(want, p.num_perm, order + start, LSH_WINDOW, p.seed);
+			for (uint32_t b = 0; b < p.bands; b++)
+				assert_true(has_key(keys, n_keys, b, wd_band_key(want, b, p.rows, p.seed)));
+			expected += p.bands;
+		}
+		assert_true(n_keys <= expected);
+		for (size_t i = 1; i < n_keys; i++)
+			assert_true(keys[i - 1].band < keys[i].band ||
+			            (keys[i - 1].band == keys[i].band && keys[i - 1].key < keys[i].key));
+		free(keys);
+		free(order);
+		free(set);
+		free(sig);
+		free(want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_band_keys),
 		cmocka_unit_test(test_params_defaults),
 		cmocka_unit_test(test_params_invalid),
+		cmocka_unit_test(test_lsh_sign_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "wiredup.h"
+#include "normalize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,56 @@ static void test_counter_urdu(void **state)
 	              total_marks);
 }
 
+/* The ASCII fast path gives utf8proc's bytes exactly, wherever ASCII meets
+ * the rest: random strings of pieces chosen to compose, fold, vanish or
+ * break lines at the seams. */
+static void test_fast_path_equals_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+		"a", "E", "z", " ", ".", "'", "\t", "\n", "\r", "\r\n", "\x01", "\x0b",
+		"\x0c", "\x7f", "\x1f", "\xcc\x81" /* combining acute */,
+		"\xcc\xb8" /* combining long solidus: = + it composes */, "=", "<",
+		"\xc2\xad" /* soft hyphen */, "\xe2\x80\x8b" /* zero-width space */,
+		"\xef\xac\x81" /* fi ligature */, "\xe2\x84\xaa" /* Kelvin sign */,
+		"\xe2\x80\x9c" /* left double quote */, "\xc2\x85" /* NEL */,
+		"\xe2\x80\xa8" /* line separator */, "\xc3\x9f" /* sharp s */,
+		"\xc4\xb0" /* I with dot */, "\xce\xa3" /* Sigma */,
+		"\xef\xbc\xa1" /* fullwidth A */, "\xe1\x84\x80" /* Hangul choseong */,
+		"\xe1\x85\xa1" /* Hangul jungseong */, "\xc2\xa0" /* no-break space */,
+		"\xd8\xa7" /* Arabic alef */, "\xd9\x8b" /* Arabic fathatan */,
+		"\xe2\x80\x94" /* em dash */, "\xe3\x8d\xb1" /* square hPa */,
+	};
+	enum { N_PIECES = sizeof pieces / sizeof pieces[0] };
+	uint64_t rng = 88172645463325252ULL;
+	char buf[512];
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0;
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		int n = (int)(rng % 24);
+		for (int i = 0; i < n; i++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			const char *p = pieces[rng % N_PIECES];
+			memcpy(buf + len, p, strlen(p));
+			len += strlen(p);
+		}
+		char *fast = NULL, *ref = NULL;
+		size_t fast_len = 0, ref_len = 0;
+		assert_int_equal(wd_normalize(&fast, &fast_len, buf, len), WD_OK);
+		assert_int_equal(wd_normalize_reference(&ref, &ref_len, buf, len), WD_OK);
+		if (fast_len != ref_len || memcmp(fast, ref, ref_len) != 0) {
+			print_message("input of %zu bytes:", len);
+			for (size_t i = 0; i < len; i++)
+				print_message(" %02x", (unsigned char)buf[i]);
+			print_message("\n");
+		}
+		assert_int_equal(fast_len, ref_len);
+		assert_memory_equal(fast, ref, ref_len);
+		free(fast);
+		free(ref);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_valid_utf8),
 		cmocka_unit_test(test_combining_marks_kept),
 		cmocka_unit_test(test_counter_urdu),
+		cmocka_unit_test(test_fast_path_equals_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,14 @@
+/* article.h - checks and identity of an article handed in (index, batch). */
+#ifndef WD_ARTICLE_H
+#define WD_ARTICLE_H
+
+#include "wiredup.h"
+
+/* Checks id and text (WD_EINPUT with a message); sets text_len when 0. */
+int article_check(wd_article *a);
+
+/* Hash of everything stored about an article: text, title, source,
+ * published, url. */
+uint64_t article_content_hash(const wd_article *a);
+
+#endif
