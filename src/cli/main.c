@@ -189,8 +189,10 @@ static int cmp_held(const void *a, const void *b)
 /* Prints the messages held back, in input order, and forgets them. */
 static void say_held(input_stats *st)
 {
-	/* a record is rejected once: the keys are distinct */
-	qsort(st->held, st->n_held, sizeof *st->held, cmp_held);
+	/* a record is rejected once: the keys are distinct (qsort of no
+	 * array is undefined behaviour, UBSan says) */
+	if (st->n_held > 1)
+		qsort(st->held, st->n_held, sizeof *st->held, cmp_held);
 	for (size_t i = 0; i < st->n_held; i++) {
 		fprintf(stderr, "%s\n", st->held[i].text);
 		free(st->held[i].text);
