@@ -433,7 +433,8 @@ static int dup_or_null(char **out, const char *s)
 	return (*out = strdup(s)) ? WD_OK : wd_fail_oom();
 }
 
-int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *article)
+/* The body of wd_index_query, in one read transaction. */
+static int query_locked(wd_query_result **out, wd_index *ix, const wd_article *article)
 {
 	wd_article a = *article;
 	candidate_match *m = NULL;
@@ -508,6 +509,26 @@ fail:
 	i64_free(&reps);
 	doc_free(&doc);
 	wd_query_result_free(r);
+	return err;
+}
+
+int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *article)
+{
+	/* One snapshot for the whole answer, and one lock for its hundred or
+	 * so lookups instead of one each. Inside a batch, the batch's. */
+	int err, own = !ix->in_batch;
+	*out = NULL;
+	if (own && (err = store_exec(&ix->store, "BEGIN")) < 0)
+		return err;
+	err = query_locked(out, ix, article);
+	if (own && store_exec(&ix->store, "COMMIT") < 0) {
+		store_exec(&ix->store, "ROLLBACK");
+		if (err == WD_OK) {
+			wd_query_result_free(*out);
+			*out = NULL;
+			err = WD_EDB;
+		}
+	}
 	return err;
 }
 

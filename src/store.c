@@ -217,6 +217,8 @@ int store_open(wd_store *st, const char *path, int create, int *created)
 		goto fail;
 	if ((err = store_exec(st, "PRAGMA synchronous = NORMAL")) < 0)
 		goto fail;
+	if (!in_memory && (err = store_exec(st, "PRAGMA mmap_size = 2147418112")) < 0)
+		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT,
 		                       &st->stmt[i], NULL) != SQLITE_OK) {
