@@ -382,8 +382,9 @@ void wd_article_info_free(wd_article_info *info);
  * rebuilt from the matches that remain, so members it alone held together
  * split apart, each part named after its earliest member. Chrome learned
  * from its outlet stays learned (it describes the outlet, not the
- * article); lines of the outlet it was the first to print are forgotten,
- * so the next article with such a line counts as the first. Its ingest
+ * article); lines of the outlet for which it was the article new ones are
+ * compared with are forgotten (the next article with such a line takes
+ * that place). Its ingest
  * number may be given again. In a transaction of its own, or in the open
  * batch. Errors: WD_ENOTFOUND (no such id; nothing changed), WD_EDB.
  */

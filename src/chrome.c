@@ -9,7 +9,8 @@
 
 /*
  * Two articles of one outlet are different stories when each has at least
- * this share of its words in lines the other lacks. Copies of one story
+ * this share of its words in lines the other lacks. A line seen again is
+ * checked against the last article that had it as the same story. Copies of one story
  * (trimmed, updated, extended) share most lines; different stories share
  * only chrome.
  */
@@ -227,6 +228,13 @@ int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char
 					break;
 				if (i64_push(newly, (int64_t)h) < 0)
 					err = wd_fail_oom();
+			} else {
+				/* The same story, or one too short to tell (a brief
+				 * in a page of chrome has few words of its own): the
+				 * next article is compared with this one instead, so
+				 * that a short first article does not hide the chrome
+				 * of every one after it. */
+				err = t->put(t->ctx, source, h, seq, 0);
 			}
 		}
 	}

@@ -60,14 +60,17 @@ chrome_table chrome_store_table(wd_store *st);
 /*
  * Learns from article seq of `source` (lines as blob, known to the table):
  * records lines not seen before for the outlet and marks as chrome those
- * seen before in a different story. Appends to *newly the lines that
+ * seen before in a different story (the last article with the line that
+ * was not one: a line first seen in a short brief is learned as soon as
+ * two longer stories have it in a row). Appends to *newly the lines that
  * became chrome now (the caller re-signs the outlet's articles with them).
  */
 int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char *source,
                  const void *blob, size_t bytes, i64_vec *newly);
 
-/* Forgets the lines of `source` first seen in article seq (its lines
- * blob), before the article is deleted; learned chrome stays. */
+/* Forgets the lines of `source` for which article seq (its lines blob)
+ * is the one new articles are compared with, before it is deleted;
+ * learned chrome stays. */
 int chrome_forget(wd_store *st, int64_t seq, const char *source, const void *blob,
                   size_t bytes);
 

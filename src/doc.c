@@ -564,12 +564,16 @@ int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 		free(flags);
 		return wd_fail_oom();
 	}
-	for (level = 0; level <= 3; level++) {
+	/* Guessed chrome may be story misjudged: it comes back when too little
+	 * is left. Learned chrome and credits never are story, and every
+	 * article of the outlet or agency shares them: they come back only when
+	 * nothing else is left (an article all chrome is still compared). */
+	for (level = 0; level <= 1; level++) {
 		n = kept_words(d, level, kept, NULL);
 		if (n >= MIN_KEPT_WORDS || n == d->n_words - title_words)
 			break;
 	}
-	if (level > 3) /* short text: the first level with any words */
+	if (level > 1) /* short text: the first level with any words */
 		for (level = 0; level < 3 && kept_words(d, level, kept, NULL) == 0; level++)
 			;
 	n = kept_words(d, level, kept, flags);

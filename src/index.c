@@ -424,7 +424,7 @@ static int dup_or_null(char **out, const char *s)
 	return (*out = strdup(s)) ? WD_OK : wd_fail_oom();
 }
 
-/* The body of wd_index_query, run on one snapshot. */
+/* The body of wd_index_query, in one read transaction. */
 static int query_locked(wd_query_result **out, wd_index *ix, const wd_article *article)
 {
 	wd_article a = *article;
@@ -517,6 +517,8 @@ static int query_read(wd_index *ix, void *ctx)
 
 int wd_index_query(wd_query_result **out, wd_index *ix, const wd_article *article)
 {
+	/* One snapshot for the whole answer, and one lock for its hundred or
+	 * so lookups instead of one each. Inside a batch, the batch's. */
 	query_call c = {out, article};
 	*out = NULL;
 	return index_read(ix, query_read, &c);

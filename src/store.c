@@ -58,7 +58,7 @@ static const char *const SCHEMA =
 	"CREATE TABLE source_lines(\n"         /* what is learned about page chrome */
 	"  source TEXT NOT NULL,\n"
 	"  line INTEGER NOT NULL,\n"           /* hash of the line's words */
-	"  first_seq INTEGER NOT NULL,\n"      /* the first article with it */
+	"  first_seq INTEGER NOT NULL,\n"      /* the article a new one is compared with */
 	"  chrome INTEGER NOT NULL,\n"         /* 1: seen in different stories */
 	"  PRIMARY KEY(source, line)\n"
 	") WITHOUT ROWID;\n"
@@ -122,7 +122,8 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_ID_OF] = "SELECT id FROM articles WHERE seq = ?1",
 	[ST_LINE_GET] = "SELECT first_seq, chrome FROM source_lines WHERE source = ?1 AND line = ?2",
 	[ST_LINE_INSERT] =
-		"INSERT INTO source_lines(source, line, first_seq, chrome) VALUES(?1, ?2, ?3, 0)",
+		"INSERT INTO source_lines(source, line, first_seq, chrome) VALUES(?1, ?2, ?3, 0)"
+		" ON CONFLICT(source, line) DO UPDATE SET first_seq = excluded.first_seq",
 	[ST_LINE_SET_CHROME] = "UPDATE source_lines SET chrome = 1 WHERE source = ?1 AND line = ?2",
 	[ST_LEARNED_ALL] = "SELECT source, line FROM source_lines WHERE chrome = 1",
 	[ST_ARTICLE_LINES] = "SELECT lines FROM articles WHERE seq = ?1",
@@ -303,6 +304,8 @@ int store_open(wd_store *st, const char *path, int create, int *created)
 	    (err = store_exec(st, "PRAGMA journal_mode = WAL")) < 0)
 		goto fail;
 	if ((err = store_exec(st, "PRAGMA synchronous = NORMAL")) < 0)
+		goto fail;
+	if (!in_memory && (err = store_exec(st, "PRAGMA mmap_size = 2147418112")) < 0)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT,

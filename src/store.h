@@ -121,7 +121,8 @@ int store_update_sig(wd_store *st, int64_t seq, uint64_t n_shingles,
 /* Learned chrome: a line of an outlet, whether it is chrome (1 found, 0 not). */
 int store_line_get(wd_store *st, const char *source, uint64_t line, int64_t *first_seq,
                    int *chrome);
-/* Records a line first seen in first_seq (chrome 0), or marks it chrome (1). */
+/* Records the article a line was last seen in as the same story (first_seq,
+ * chrome 0; a new line or a newer reference), or marks it chrome (1). */
 int store_line_put(wd_store *st, const char *source, uint64_t line, int64_t first_seq,
                    int chrome);
 /* Calls fn for every line learned as chrome. */
@@ -154,7 +155,7 @@ int store_id_of(wd_store *st, int64_t seq, char **id);
  * step through rows themselves (assignment, clusters). */
 sqlite3_stmt *store_stmt(wd_store *st, enum store_stmt which);
 
-/* Forgets that line of source was first seen in first_seq, unless it is
+/* Forgets that line of source is compared with article first_seq, unless it is
  * learned chrome by now (rows of chrome stay: they describe the outlet). */
 int store_line_forget(wd_store *st, const char *source, uint64_t line, int64_t first_seq);
 
