@@ -63,6 +63,11 @@ static int set_add(chrome_model *m, uint64_t key)
 	return WD_OK;
 }
 
+int chrome_add_key(chrome_model *m, uint64_t key)
+{
+	return key ? set_add(m, key) : wd_fail(WD_EINVAL, "a chrome key is never 0");
+}
+
 int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
 {
 	if (!source_key || !m->n)
