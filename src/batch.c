@@ -115,32 +115,20 @@ int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
 	return WD_OK;
 }
 
-/* Marks slot s left out, with message msg. */
-static void reject_with(slot *s, int err, const char *msg)
-{
-	char buf[600];
-	snprintf(buf, sizeof buf, "article '%s': %s", s->id, msg);
-	s->rejected = err;
-	free(s->error);
-	s->error = strdup(buf);
-}
-
 /* Marks slot s left out, with the message of the error just failed. */
 static void reject_slot(slot *s, int err)
 {
-	reject_with(s, err, wd_last_error());
+	char buf[600];
+	snprintf(buf, sizeof buf, "article '%s': %s", s->id, wd_last_error());
+	s->rejected = err;
+	s->error = strdup(buf);
 }
 
-int batch_reject(wd_batch *b, size_t i, int code, const char *msg)
+void batch_drop(wd_batch *b, size_t i)
 {
 	slot *s = SLOT(b, i);
-	if (s->rejected)
-		return WD_OK;
-	reject_with(s, code, msg);
-	b->stats.rejected++;
-	if (!s->error)
-		return wd_fail_oom();
-	return WD_OK;
+	s->rejected = WD_EDUPLICATE;
+	s->reported = 1;
 }
 
 /* Tells the caller of the slots in [from, to) left out, in order. */
@@ -232,8 +220,7 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 	uint64_t hash = article_content_hash(&a), h = id_hash(a.id);
 	if ((found = ids_find(b, a.id, h, &pos)) != (size_t)-1) {
 		if (SLOT(b, found)->content_hash != hash)
-			return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with "
-			               "different content; ids must be unique", a.id);
+			return article_fail_duplicate(a.id);
 		*status = WD_ADD_UNCHANGED;
 		return WD_OK;
 	}

@@ -74,9 +74,9 @@ struct wd_batch {
 /* Parses what was added and not parsed yet, and reports its rejections. */
 int batch_parse_all(wd_batch *b);
 
-/* Leaves slot i out (as a rejection found while parsing: reported to the
- * reject callback by the next stage), with message "article 'ID': msg". */
-int batch_reject(wd_batch *b, size_t i, int code, const char *msg);
+/* Leaves slot i out silently: the caller found it is a repeat of an id
+ * (wiredup-mpi, which sees repeats across processes). */
+void batch_drop(wd_batch *b, size_t i);
 
 /* Frees the slots' lines blobs (once chrome is learned). */
 void batch_free_lines(wd_batch *b);

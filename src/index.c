@@ -336,8 +336,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		return found;
 	if (found) {
 		if (old_hash != hash)
-			return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with "
-			               "different content; ids must be unique", a->id);
+			return article_fail_duplicate(a->id);
 		*res = (wd_add_result){WD_ADD_UNCHANGED, seq, 0};
 		return WD_OK;
 	}
