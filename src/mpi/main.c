@@ -144,12 +144,13 @@ static int grow(void *v, size_t *cap, size_t n, size_t size)
 
 /* ---- messages ---- */
 
-/* Holds "FILE:LINE: msg" for local record `record` (name NULL: msg). */
-static int hold(job *j, uint64_t record, const char *msg)
+/* Holds "FILE:LINE: msg" for local record `record` (or msg as it is when
+ * it names them already: a reader's). */
+static int hold_as(job *j, uint64_t record, const char *msg, int named)
 {
 	char buf[2048];
 	const position *p = &j->pos[record];
-	if (p->line)
+	if (p->line && !named)
 		snprintf(buf, sizeof buf, "%s:%" PRIu32 ": %s", j->o->files[p->file], p->line,
 		         msg);
 	else
@@ -160,6 +161,11 @@ static int hold(job *j, uint64_t record, const char *msg)
 		return wd_fail_oom();
 	j->held[j->n_held++].record = record;
 	return WD_OK;
+}
+
+static int hold(job *j, uint64_t record, const char *msg)
+{
+	return hold_as(j, record, msg, 0);
 }
 
 static int batch_reject(uint64_t tag, int code, const char *msg, void *ctx)
@@ -354,7 +360,7 @@ static int read_input(job *j)
 			j->pos[record] = (position){(uint32_t)f, (uint32_t)wd_reader_line(r)};
 			j->rec_slot[record] = NONE;
 			if (rc == WD_EINPUT) /* the reader's message names file and line */
-				err = hold(j, record, wd_last_error()) < 0 ? WD_ENOMEM : WD_OK;
+				err = hold_as(j, record, wd_last_error(), 1) < 0 ? WD_ENOMEM : WD_OK;
 			else
 				err = add_article(j, &a, record);
 		}
@@ -1167,6 +1173,8 @@ static int write_output(job *j)
 				int e = gather_to(stdout, s, part, strlen(part), j->rank);
 				err = err < 0 ? err : e;
 			}
+		if (j->rank > 0)
+			j->sent[ST_WRITE] += strlen(part);
 		if (j->rank == 0 && fflush(stdout) != 0)
 			err = WD_EIO;
 		if (j->rank == 0 && err == WD_EIO)
@@ -1361,11 +1369,14 @@ static void job_free(job *j)
 
 static void report(const job *j)
 {
-	uint64_t sent[N_ST], articles = all_sum(j->n_slots), rejected = all_sum(j->n_held);
+	uint64_t clustered = 0;
+	for (size_t i = 0; i < j->n_slots; i++)
+		clustered += !SLOT(j->b, i)->rejected;
+	uint64_t sent[N_ST], articles = all_sum(clustered), rejected = all_sum(j->n_held);
 	MPI_Reduce(j->sent, sent, N_ST, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
 	if (j->rank != 0)
 		return;
-	fprintf(stderr, "wiredup-mpi: %d ranks, %" PRIu64 " articles (repeats aside), %" PRIu64
+	fprintf(stderr, "wiredup-mpi: %d ranks, %" PRIu64 " articles clustered, %" PRIu64
 	        " rejected, %" PRIu64 " candidate pairs, %" PRIu64 " matches\n", j->size,
 	        articles, rejected, j->candidates, j->matches);
 	uint64_t total = 0;
