@@ -693,15 +693,14 @@ void doc_pack(unsigned char *out, const wd_doc *d)
 	put_u64s(out, d->templ, d->n_templ);
 }
 
-/* A malloc'd copy of n u64s at in (NULL when n is 0); -1 out of memory. */
+/* A malloc'd copy of n u64s at in (never NULL, even for none: verify.c
+ * searches the arrays whatever their length); -1 out of memory. */
 static int get_u64s(uint64_t **v, const unsigned char *in, size_t n)
 {
-	*v = NULL;
-	if (!n)
-		return 0;
-	if (!(*v = malloc(n * sizeof **v)))
+	if (!(*v = malloc((n ? n : 1) * sizeof **v)))
 		return -1;
-	memcpy(*v, in, n * sizeof **v);
+	if (n)
+		memcpy(*v, in, n * sizeof **v);
 	return 0;
 }
 

@@ -194,7 +194,8 @@ static int cmp_held(const void *a, const void *b)
 static void say_held(input_stats *st)
 {
 	/* a record is rejected once: the keys are distinct */
-	qsort(st->held, st->n_held, sizeof *st->held, cmp_held);
+	if (st->n_held > 1)
+		qsort(st->held, st->n_held, sizeof *st->held, cmp_held);
 	for (size_t i = 0; i < st->n_held; i++) {
 		fprintf(stderr, "%s\n", st->held[i].text);
 		free(st->held[i].text);

@@ -120,7 +120,8 @@ int exchange(bbuf *send, bbuf *recv, int size, uint64_t *sent)
 		err = all_ok(err);
 		if (err == WD_OK) {
 			for (int d = 0; d < size; d++)
-				memcpy(out + sdispl[d], send[d].v + done[d], (size_t)scount[d]);
+				if (scount[d])
+					memcpy(out + sdispl[d], send[d].v + done[d], (size_t)scount[d]);
 			if (MPI_Alltoallv(out, scount, sdispl, MPI_BYTE, in, rcount, rdispl, MPI_BYTE,
 			                  MPI_COMM_WORLD) != MPI_SUCCESS)
 				err = wd_fail(WD_ERROR, "MPI_Alltoallv failed");
