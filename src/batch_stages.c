@@ -123,25 +123,13 @@ int stage_learn(chrome_model *m, const learn_item *items, size_t n)
 
 /* ---- sign ---- */
 
-typedef struct learned_ctx {
-	const chrome_model *model;
-	uint64_t source_key;
-} learned_ctx;
-
-static int is_learned(uint64_t line, void *ctx)
-{
-	const learned_ctx *lc = ctx;
-	return chrome_is_learned(lc->model, lc->source_key, line);
-}
-
 int stage_sign(band_key **keys, size_t *n_keys, uint32_t *sig, wd_doc *doc,
                const char *source, const chrome_model *m, const wd_params *p)
 {
-	learned_ctx lc = {m, chrome_source_key(source)};
 	int err;
 	*keys = NULL;
 	*n_keys = 0;
-	doc_mark_learned(doc, is_learned, &lc);
+	chrome_mark_doc(doc, m, source);
 	if ((err = doc_shingle(doc, p->shingle_words, p->seed)) < 0)
 		return err;
 	err = lsh_sign(sig, keys, n_keys, p, doc->order, doc->n_order);

@@ -34,6 +34,9 @@ int chrome_add_key(chrome_model *m, uint64_t key);
 /* Is `line` learned chrome of the outlet with key source_key? */
 int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line);
 
+/* Marks the lines of doc that m has learned as chrome of `source`. */
+void chrome_mark_doc(wd_doc *doc, const chrome_model *m, const char *source);
+
 /*
  * An article's lines as stored in articles.lines: distinct line hashes,
  * sorted, each with its number of words (u64 + u32, little-endian).

@@ -839,47 +839,42 @@ static int add_match(wd_batch *b, char *const *ids, void *ctx)
 	return wd_batch_add_match(b, ids[0], ids[1]);
 }
 
-/* verify and cluster read the articles from files, the pairs from stdin. */
-static int needs_article_files(options *o, const char *cmd)
+/* verify and cluster: reads and signs the articles, then calls fn for
+ * every pair on stdin. Returns 0, < 0 (reported) or EXIT_USAGE. */
+static int signed_pairs(options *o, const char *cmd, batch_run *br, input_stats *st,
+                        pair_fn fn)
 {
+	int err, bad = !o->n_files && !o->text_dir;
 	for (int i = 0; i < o->n_files; i++)
-		if (strcmp(o->files[i], "-") == 0)
-			goto bad;
-	if (o->n_files || o->text_dir)
-		return 0;
-bad:
-	fprintf(stderr, "wiredup %s: the articles come from files (FILE... or --text-dir), "
-	        "the pairs from standard input\n", cmd);
-	return EXIT_USAGE;
+		bad |= strcmp(o->files[i], "-") == 0;
+	if (bad) {
+		fprintf(stderr, "wiredup %s: the articles come from files (FILE... or "
+		        "--text-dir), the pairs from standard input\n", cmd);
+		return EXIT_USAGE;
+	}
+	err = batch_read(o, br, st);
+	if (err == 0 && (err = wd_batch_sign(br->batch, NULL, NULL)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	if (err == 0)
+		err = read_pairs(cmd, br->batch, fn, NULL);
+	return err;
 }
 
 static int cmd_verify(options *o)
 {
 	input_stats st = {0};
 	batch_run br = {0};
-	int err = needs_article_files(o, "verify");
-	if (err)
-		return err;
-	err = batch_read(o, &br, &st);
-	if (err == 0 && (err = wd_batch_sign(br.batch, NULL, NULL)) < 0)
-		fprintf(stderr, "wiredup: %s\n", wd_last_error());
-	if (err == 0)
-		err = read_pairs("verify", br.batch, verify_pair, NULL);
-	return batch_done(&br, &st, err);
+	int err = signed_pairs(o, "verify", &br, &st, verify_pair);
+	return err == EXIT_USAGE ? err : batch_done(&br, &st, err);
 }
 
 static int cmd_cluster(options *o)
 {
 	input_stats st = {0};
 	batch_run br = {0};
-	int err = needs_article_files(o, "cluster");
-	if (err)
+	int err = signed_pairs(o, "cluster", &br, &st, add_match);
+	if (err == EXIT_USAGE)
 		return err;
-	err = batch_read(o, &br, &st);
-	if (err == 0 && (err = wd_batch_sign(br.batch, NULL, NULL)) < 0)
-		fprintf(stderr, "wiredup: %s\n", wd_last_error());
-	if (err == 0)
-		err = read_pairs("cluster", br.batch, add_match, NULL);
 	if (err == 0 && (err = wd_batch_group(br.batch)) < 0)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 	if (err == 0 && o->format != FORMAT_TEXT) {
