@@ -350,11 +350,18 @@ static int read_input(job *j)
 				err = rc;
 				break;
 			}
-			if (grow(&j->pos, &j->cap_records, j->n_records, sizeof *j->pos) < 0 ||
-			    !(j->rec_slot = realloc(j->rec_slot, j->cap_records *
-			                                         sizeof *j->rec_slot))) {
-				err = wd_fail_oom();
+			size_t cap = j->cap_records;
+			if (grow(&j->pos, &j->cap_records, j->n_records, sizeof *j->pos) < 0) {
+				err = WD_ENOMEM;
 				break;
+			}
+			if (cap != j->cap_records) {
+				uint32_t *v = realloc(j->rec_slot, j->cap_records * sizeof *v);
+				if (!v) {
+					err = wd_fail_oom();
+					break;
+				}
+				j->rec_slot = v;
 			}
 			size_t record = j->n_records++;
 			j->pos[record] = (position){(uint32_t)f, (uint32_t)wd_reader_line(r)};
