@@ -41,6 +41,7 @@
 #include "../error.h"
 #include "../index_internal.h"
 #include "../reader.h"
+#include "../vec.h"
 #include "exchange.h"
 
 #include <errno.h>
@@ -128,18 +129,10 @@ typedef struct job {
 	uint64_t candidates, matches;
 } job;
 
+/* wd_grow, failing with a message */
 static int grow(void *v, size_t *cap, size_t n, size_t size)
 {
-	void **array = v;
-	if (n < *cap)
-		return 0;
-	size_t new_cap = *cap ? *cap * 2 : 1024;
-	void *p = realloc(*array, new_cap * size);
-	if (!p)
-		return wd_fail_oom();
-	*array = p;
-	*cap = new_cap;
-	return 0;
+	return wd_grow(v, cap, n, size, 1024) < 0 ? wd_fail_oom() : 0;
 }
 
 /* ---- messages ---- */
