@@ -478,6 +478,66 @@ void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b);
 
 void wd_batch_close(wd_batch *b);
 
+/*
+ * The batch job one stage at a time, for other engines (the stage
+ * commands wiredup learn, sign, link, verify and cluster; see
+ * docs/scaling.md). wd_batch_run is learn, sign, link, verify and group in
+ * one call; instead, after the last wd_batch_add:
+ *
+ *   wd_batch_learn             parse, learn chrome (or take it: load_chrome)
+ *   wd_batch_sign              shingles and band keys (fn hears of each key)
+ *   wd_batch_verify            a candidate pair (two articles sharing a key)
+ *   wd_batch_add_match, _group clusters from the matches found
+ *
+ * then wd_batch_size and wd_batch_assignment as after wd_batch_run.
+ * Articles are named by id; a pair of ids is compared the way
+ * wd_batch_run compares it (the later article of the input against the
+ * earlier one).
+ */
+
+/*
+ * Gives the job the chrome keys another job learned from the same input
+ * (wd_batch_foreach_chrome), before wd_batch_learn: the job then learns
+ * nothing itself (n may be 0: nothing learned). WD_EINVAL for a zero key
+ * or after learning.
+ */
+int wd_batch_load_chrome(wd_batch *b, const uint64_t *keys, size_t n);
+
+/* Parses what was added and learns each outlet's chrome from it, in input
+ * order (unless chrome was loaded). Rejections go to the reject callback. */
+int wd_batch_learn(wd_batch *b);
+
+/* Calls fn for every chrome key (an opaque non-zero 64-bit key of an
+ * outlet and a line) the job learned or was given, after wd_batch_learn.
+ * A non-zero return from fn stops the walk and is returned. */
+int wd_batch_foreach_chrome(const wd_batch *b, int (*fn)(uint64_t key, void *ctx),
+                            void *ctx);
+
+/* Called for every LSH key of an article (id valid during the call). */
+typedef int (*wd_band_key_fn)(const char *id, uint32_t band, uint64_t key, void *ctx);
+
+/*
+ * Learns (unless done) and signs every article; fn (may be NULL) hears of
+ * every (id, band, key) the articles are filed under. A non-zero return
+ * from fn stops the walk and is returned.
+ */
+int wd_batch_sign(wd_batch *b, wd_band_key_fn fn, void *ctx);
+
+/*
+ * After wd_batch_sign: *match is 1 when the articles id_a and id_b match
+ * (0 when not). WD_ENOTFOUND (with a message) for an id the job does not
+ * hold or left out, WD_EINVAL for a pair of an article with itself.
+ */
+int wd_batch_verify(int *match, wd_batch *b, const char *id_a, const char *id_b);
+
+/* After wd_batch_sign: records that id_a and id_b match (errors as
+ * wd_batch_verify), for wd_batch_group. */
+int wd_batch_add_match(wd_batch *b, const char *id_a, const char *id_b);
+
+/* After wd_batch_sign: the clusters of the recorded matches, each named
+ * after its earliest member, with every member's similarity to it. */
+int wd_batch_group(wd_batch *b);
+
 /* ---- Reading articles ---- */
 
 typedef struct wd_reader wd_reader;

@@ -28,6 +28,12 @@ uint64_t article_content_hash(const wd_article *a)
 	return XXH3_64bits_digest(&st);
 }
 
+int article_fail_duplicate(const char *id)
+{
+	return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with different content; "
+	               "ids must be unique", id);
+}
+
 /* Checks the required fields of an article handed in. */
 int article_check(wd_article *a)
 {

@@ -11,4 +11,7 @@ int article_check(wd_article *a);
  * published, url. */
 uint64_t article_content_hash(const wd_article *a);
 
+/* Fails with WD_EDUPLICATE: id is taken by an article with other content. */
+int article_fail_duplicate(const char *id);
+
 #endif

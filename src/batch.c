@@ -1,26 +1,27 @@
 /*
  * batch.c - the batch job (wd_batch_*): the whole pipeline over one set of
- * articles, in memory, on every core.
+ * articles, in memory, on every core. The stages themselves are in
+ * batch_stages.c, shared with the stage commands and wiredup-mpi.
  *
  *   add    articles are copied and parsed in parallel, PARSE_BATCH at a time
  *   learn  each outlet's chrome, from every article in input order (as an
  *          index learns it, but before anything is signed)
  *   sign   shingles, MinHash and LSH band keys, in parallel
- *   link   per band, the keys sorted: articles sharing a key are candidates
+ *   link   per band, articles sharing a key are candidates
  *   verify candidate pairs compared exactly (verify_docs), in parallel
  *   group  union-find over the matches; each cluster is named after its
  *          earliest member, and each member's similarity to it computed
+ *
+ * wd_batch_run runs them all; wd_batch_learn, _sign, _verify, _add_match
+ * and _group run them one at a time (the stage commands).
  */
 #include "wiredup.h"
 
 #include "article.h"
-#include "chrome.h"
-#include "doc.h"
+#include "batch_internal.h"
 #include "error.h"
-#include "lsh.h"
-#include "pool.h"
+#include "index_internal.h"
 #include "published.h"
-#include "verify.h"
 #include "vec.h"
 
 #include <stdio.h>
@@ -29,81 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
-
-/* Articles are kept in pages of PAGE slots (a page never moves), and a
- * full page is parsed in the background while the next one fills: enough
- * to keep every core busy, few enough that text copies stay small. */
-enum { PAGE = 1024, MAX_THREADS = 256 };
-#define SLOT(b, i) (&(b)->pages[(i) / PAGE][(i) % PAGE])
-
-typedef struct slot {
-	char *id, *source;
-	uint64_t tag, content_hash;
-	int64_t ts;
-	int has_ts;
-	int rejected;        /* a wd_error when left out */
-	int reported;        /* the caller has heard of it */
-	char *error;         /* its message */
-	char *title, *text;  /* copies, until parsed */
-	size_t text_len;
-	wd_doc doc;          /* parsed; after signing, only what verify reads */
-	void *lines;         /* lines blob, until chrome is learned */
-	size_t lines_bytes;
-	size_t root;         /* the representative of its cluster */
-	double similarity;   /* to the representative */
-} slot;
-
-/* Open addressing from a 64-bit key (never 0) to a slot number. */
-typedef struct id_entry {
-	uint64_t hash;
-	size_t slot;
-} id_entry;
-
-/* An article filed under an LSH key of one band. */
-typedef struct key_entry {
-	uint64_t key;
-	uint32_t slot;
-	uint32_t next; /* the previous entry with the same key, + 1; 0: none */
-} key_entry;
-
-typedef struct entry_vec {
-	key_entry *v;
-	size_t n, cap;
-} entry_vec;
-
-/* What is learned about one line of one outlet (chrome_table in memory). */
-typedef struct line_entry {
-	uint64_t key; /* chrome_line_key; 0 = empty */
-	int64_t first;
-	int chrome;
-} line_entry;
-
-struct wd_batch {
-	wd_params params;
-	wd_pool *pool;
-	unsigned threads;
-	wd_reject_fn reject;
-	void *reject_ctx;
-	slot **pages;
-	size_t n_pages, cap_pages;
-	size_t n;             /* slots in use */
-	size_t parsed;        /* slots [0, parsed) are parsed and reported */
-	int parsing;          /* a page is being parsed in the background */
-	struct stage {        /* ... this one */
-		slot *page;
-		size_t count;
-	} parse;
-	id_entry *ids;
-	size_t n_ids, cap_ids;
-	line_entry *lines;
-	size_t n_lines, cap_lines;
-	chrome_model chrome;
-	entry_vec *filed;     /* [worker * bands + band]: the keys signed */
-	wd_batch_stats stats;
-	size_t *clustered;    /* slot numbers of the clustered, input order */
-	size_t n_clustered;
-	int ran;
-};
 
 static double now(void)
 {
@@ -153,76 +79,6 @@ static size_t ids_find(const wd_batch *b, const char *id, uint64_t h, size_t *po
 	return (size_t)-1;
 }
 
-/* ---- chrome_table in memory ---- */
-
-static int lines_grow(wd_batch *b)
-{
-	size_t cap = b->cap_lines ? b->cap_lines * 2 : 1 << 16;
-	line_entry *e = calloc(cap, sizeof *e);
-	if (!e)
-		return wd_fail_oom();
-	for (size_t i = 0; i < b->cap_lines; i++) {
-		if (!b->lines[i].key)
-			continue;
-		size_t j = b->lines[i].key & (cap - 1);
-		while (e[j].key)
-			j = (j + 1) & (cap - 1);
-		e[j] = b->lines[i];
-	}
-	free(b->lines);
-	b->lines = e;
-	b->cap_lines = cap;
-	return WD_OK;
-}
-
-static line_entry *line_slot(const wd_batch *b, const char *source, uint64_t line)
-{
-	uint64_t key = chrome_line_key(chrome_source_key(source), line);
-	size_t j = key & (b->cap_lines - 1);
-	while (b->lines[j].key && b->lines[j].key != key)
-		j = (j + 1) & (b->cap_lines - 1);
-	return &b->lines[j];
-}
-
-static int mem_line_get(void *ctx, const char *source, uint64_t line, int64_t *first,
-                        int *chrome)
-{
-	const line_entry *e = line_slot(ctx, source, line);
-	if (!e->key)
-		return 0;
-	*first = e->first;
-	*chrome = e->chrome;
-	return 1;
-}
-
-static int mem_line_put(void *ctx, const char *source, uint64_t line, int64_t first,
-                        int chrome)
-{
-	wd_batch *b = ctx;
-	int err;
-	if ((b->n_lines + 1) * 2 > b->cap_lines && (err = lines_grow(b)) < 0)
-		return err;
-	line_entry *e = line_slot(b, source, line);
-	if (!e->key) {
-		e->key = chrome_line_key(chrome_source_key(source), line);
-		b->n_lines++;
-	}
-	e->first = first;
-	e->chrome = chrome;
-	return WD_OK;
-}
-
-/* Article numbers in the table are slot numbers + 1, as seqs start at 1. */
-static int mem_article_lines(void *ctx, int64_t seq, void **blob, size_t *bytes)
-{
-	const slot *s = SLOT((wd_batch *)ctx, seq - 1);
-	if (!(*blob = malloc(s->lines_bytes ? s->lines_bytes : 1)))
-		return wd_fail_oom();
-	memcpy(*blob, s->lines, s->lines_bytes);
-	*bytes = s->lines_bytes;
-	return WD_OK;
-}
-
 /* ---- open, add ---- */
 
 int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
@@ -247,8 +103,7 @@ int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
 	b->reject = reject;
 	b->reject_ctx = reject_ctx;
 	if ((err = wd_params_resolve(&b->params)) < 0 ||
-	    (err = pool_open(&b->pool, threads)) < 0 || (err = ids_grow(b)) < 0 ||
-	    (err = lines_grow(b)) < 0) {
+	    (err = pool_open(&b->pool, threads)) < 0 || (err = ids_grow(b)) < 0) {
 		wd_batch_close(b);
 		return err;
 	}
@@ -267,6 +122,13 @@ static void reject_slot(slot *s, int err)
 	snprintf(buf, sizeof buf, "article '%s': %s", s->id, wd_last_error());
 	s->rejected = err;
 	s->error = strdup(buf);
+}
+
+void batch_drop(wd_batch *b, size_t i)
+{
+	slot *s = SLOT(b, i);
+	s->rejected = WD_EDUPLICATE;
+	s->reported = 1;
 }
 
 /* Tells the caller of the slots in [from, to) left out, in order. */
@@ -351,15 +213,14 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 	size_t pos = 0, found;
 	int err;
 
-	if (b->ran)
+	if (b->stage != STAGE_ADD)
 		return wd_fail(WD_EINVAL, "the batch has run already");
 	if ((err = article_check(&a)) < 0)
 		return err;
 	uint64_t hash = article_content_hash(&a), h = id_hash(a.id);
 	if ((found = ids_find(b, a.id, h, &pos)) != (size_t)-1) {
 		if (SLOT(b, found)->content_hash != hash)
-			return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with "
-			               "different content; ids must be unique", a.id);
+			return article_fail_duplicate(a.id);
 		*status = WD_ADD_UNCHANGED;
 		return WD_OK;
 	}
@@ -402,43 +263,61 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 	return WD_OK;
 }
 
+
+int batch_parse_all(wd_batch *b)
+{
+	int err;
+	if ((err = parse_pending(b)) < 0)
+		return err;
+	return finish_parse(b);
+}
+
 /* ---- learn ---- */
 
-static int learn_chrome(wd_batch *b)
+void batch_free_lines(wd_batch *b)
 {
-	chrome_table table = {mem_line_get, mem_line_put, mem_article_lines, b};
-	i64_vec newly = {0};
-	int err = WD_OK;
-	for (size_t i = 0; i < b->n && err == WD_OK; i++) {
-		const slot *s = SLOT(b, i);
-		newly.n = 0; /* nothing to re-sign: nothing is signed yet */
-		if (!s->rejected && s->source)
-			err = chrome_learn(&b->chrome, &table, (int64_t)i + 1, s->source, s->lines,
-			                   s->lines_bytes, &newly);
-	}
-	i64_free(&newly);
 	for (size_t i = 0; i < b->n; i++) {
 		free(SLOT(b, i)->lines);
 		SLOT(b, i)->lines = NULL;
 	}
-	free(b->lines);
-	b->lines = NULL;
-	b->n_lines = b->cap_lines = 0;
+}
+
+/* Learns from every slot in input order; its number + 1 is its seq. */
+static int learn_chrome(wd_batch *b)
+{
+	learn_item *items = malloc((b->n ? b->n : 1) * sizeof *items);
+	size_t n = 0;
+	int err;
+	if (!items)
+		return wd_fail_oom();
+	for (size_t i = 0; i < b->n; i++) {
+		const slot *s = SLOT(b, i);
+		if (!s->rejected && s->source)
+			items[n++] = (learn_item){(int64_t)i + 1, s->source, s->lines, s->lines_bytes};
+	}
+	err = stage_learn(&b->chrome, items, n);
+	free(items);
 	return err;
 }
 
-/* ---- sign ---- */
-
-typedef struct learned_ctx {
-	const chrome_model *model;
-	uint64_t source_key;
-} learned_ctx;
-
-static int is_learned(uint64_t line, void *ctx)
+/* Parses what is left and learns (unless the chrome was given). */
+static int run_learn(wd_batch *b)
 {
-	const learned_ctx *lc = ctx;
-	return chrome_is_learned(lc->model, lc->source_key, line);
+	int err;
+	if (b->stage >= STAGE_LEARNED)
+		return WD_OK;
+	b->stage = STAGE_LEARNED;
+	if ((err = batch_parse_all(b)) < 0)
+		return err;
+	double t = now();
+	if (!b->chrome_given && (err = learn_chrome(b)) < 0)
+		return err;
+	batch_free_lines(b);
+	b->stats.learn_s = now() - t;
+	return WD_OK;
 }
+
+/* ---- sign ---- */
 
 static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 {
@@ -455,153 +334,70 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 		slot *s = SLOT(b, i);
 		if (s->rejected)
 			continue;
-		learned_ctx lc = {&b->chrome, chrome_source_key(s->source)};
-		doc_mark_learned(&s->doc, is_learned, &lc);
-		if ((err = doc_shingle(&s->doc, p->shingle_words, p->seed)) < 0) {
-			if (err == WD_ENOMEM)
-				break;
+		err = stage_sign(&keys, &n_keys, sig, &s->doc, s->source, &b->chrome, p);
+		if (err < 0 && err != WD_ENOMEM) {
 			reject_slot(s, err);
 			doc_free(&s->doc);
 			err = WD_OK;
 			continue;
 		}
-		err = lsh_sign(sig, &keys, &n_keys, p, s->doc.order, s->doc.n_order);
-		for (size_t k = 0; k < n_keys && err == WD_OK; k++) {
-			entry_vec *ev = &filed[keys[k].band];
-			if (wd_grow(&ev->v, &ev->cap, ev->n, sizeof *ev->v, 1024) < 0)
-				err = wd_fail_oom();
-			else
-				ev->v[ev->n++] = (key_entry){keys[k].key, (uint32_t)i, 0};
-		}
+		for (size_t k = 0; k < n_keys && err == WD_OK; k++)
+			err = entry_push(&filed[keys[k].band], keys[k].key, (uint32_t)i);
 		free(keys);
 		keys = NULL;
-		doc_strip(&s->doc);
 	}
 	free(sig);
 	return err;
 }
 
+void batch_free_filed(wd_batch *b)
+{
+	for (size_t i = 0; b->filed && i < (size_t)b->threads * b->params.bands; i++) {
+		free(b->filed[i].v);
+		b->filed[i] = (entry_vec){0};
+	}
+}
+
+int batch_sign(wd_batch *b)
+{
+	int err;
+	if ((err = run_learn(b)) < 0)
+		return err;
+	if (b->stage >= STAGE_SIGNED)
+		return WD_OK;
+	b->stage = STAGE_SIGNED;
+	if (b->n > UINT32_MAX)
+		return wd_fail(WD_EINVAL, "a batch holds at most %u articles", UINT32_MAX);
+	double t = now();
+	if ((err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
+	    (err = report_rejects(b, 0, b->n)) < 0)
+		return err;
+	b->stats.sign_s = now() - t;
+	return WD_OK;
+}
+
 /* ---- link ---- */
-
-typedef struct u64_vec {
-	uint64_t *v;
-	size_t n, cap;
-} u64_vec;
-
-/* Per worker: a table of the last entry per key, and the set of pairs
- * found (open addressing; a pair is never 0, as a < b). */
-typedef struct link_worker {
-	uint64_t *table_keys;
-	uint32_t *table_last;
-	size_t cap_table;
-	uint64_t *pairs;
-	size_t n_pairs, cap_pairs;
-} link_worker;
 
 typedef struct link_ctx {
 	wd_batch *b;
 	link_worker *workers;
 } link_ctx;
 
-static size_t pair_slot(const uint64_t *set, size_t cap, uint64_t pair)
-{
-	size_t j = (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
-	while (set[j] && set[j] != pair)
-		j = (j + 1) & (cap - 1);
-	return j;
-}
-
-/* Adds a pair to the worker's set: a copy shares many keys with each of its
- * copies, so most pairs come again and again. */
-static int add_pair(link_worker *w, uint64_t pair)
-{
-	if ((w->n_pairs + 1) * 2 > w->cap_pairs) {
-		size_t cap = w->cap_pairs ? w->cap_pairs * 2 : 1 << 16;
-		uint64_t *set = calloc(cap, sizeof *set);
-		if (!set)
-			return wd_fail_oom();
-		for (size_t i = 0; i < w->cap_pairs; i++)
-			if (w->pairs[i])
-				set[pair_slot(set, cap, w->pairs[i])] = w->pairs[i];
-		free(w->pairs);
-		w->pairs = set;
-		w->cap_pairs = cap;
-	}
-	size_t j = pair_slot(w->pairs, w->cap_pairs, pair);
-	if (!w->pairs[j]) {
-		w->pairs[j] = pair;
-		w->n_pairs++;
-	}
-	return WD_OK;
-}
-
-/* Makes the table hold at least 2n keys, empty. */
-static int table_reset(link_worker *w, size_t n)
-{
-	size_t cap = 1024;
-	while (cap < 2 * n)
-		cap *= 2;
-	if (cap > w->cap_table) {
-		free(w->table_keys);
-		free(w->table_last);
-		w->table_keys = malloc(cap * sizeof *w->table_keys);
-		w->table_last = malloc(cap * sizeof *w->table_last);
-		w->cap_table = cap;
-		if (!w->table_keys || !w->table_last)
-			return wd_fail_oom();
-	}
-	memset(w->table_last, 0, w->cap_table * sizeof *w->table_last);
-	return WD_OK;
-}
-
-/*
- * Pairs up the articles that share a key in the bands [begin, end): each
- * entry meets the earlier entries with its key through a chain, so the work
- * is the keys plus the pairs. A pair of slots a < b is (a << 32 | b). The
- * band's entries are those every signing worker filed, taken in turn and
- * numbered across them.
- */
+/* Links the bands [begin, end): the band's entries are those every
+ * signing worker filed, taken in turn. */
 static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
 {
 	link_ctx *lc = ctx;
 	wd_batch *b = lc->b;
-	link_worker *w = &lc->workers[worker];
 	int err = WD_OK;
 	for (size_t band = begin; band < end && err == WD_OK; band++) {
 		entry_vec *parts[MAX_THREADS];
-		size_t n = 0, n_parts = 0;
+		for (unsigned t = 0; t < b->threads; t++)
+			parts[t] = &b->filed[(size_t)t * b->params.bands + band];
+		err = link_band(&lc->workers[worker], parts, b->threads);
 		for (unsigned t = 0; t < b->threads; t++) {
-			parts[n_parts] = &b->filed[(size_t)t * b->params.bands + band];
-			n += parts[n_parts++]->n;
-		}
-		if ((err = table_reset(w, n)) < 0)
-			return err;
-		size_t base = 0, cap = w->cap_table;
-		for (size_t q = 0; q < n_parts; base += parts[q]->n, q++) {
-			key_entry *v = parts[q]->v;
-			for (size_t e = 0; e < parts[q]->n && err == WD_OK; e++) {
-				size_t j = (size_t)(v[e].key ^ v[e].key >> 29) & (cap - 1);
-				while (w->table_last[j] && w->table_keys[j] != v[e].key)
-					j = (j + 1) & (cap - 1);
-				v[e].next = w->table_last[j];
-				w->table_keys[j] = v[e].key;
-				w->table_last[j] = (uint32_t)(base + e) + 1;
-				for (uint32_t p = v[e].next; p && err == WD_OK;) {
-					/* entry p - 1, numbered across the parts */
-					size_t at = p - 1, r = 0;
-					while (at >= parts[r]->n)
-						at -= parts[r++]->n;
-					const key_entry *o = &parts[r]->v[at];
-					uint64_t x = o->slot < v[e].slot ? o->slot : v[e].slot;
-					uint64_t y = o->slot < v[e].slot ? v[e].slot : o->slot;
-					err = add_pair(w, x << 32 | y);
-					p = o->next;
-				}
-			}
-		}
-		for (size_t q = 0; q < n_parts; q++) {
-			free(parts[q]->v);
-			*parts[q] = (entry_vec){0};
+			free(parts[t]->v);
+			*parts[t] = (entry_vec){0};
 		}
 	}
 	return err;
@@ -609,7 +405,7 @@ static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
 
 /* The distinct candidate pairs (in no particular order: the clusters do
  * not depend on it). */
-static int link_all(wd_batch *b, u64_vec *pairs)
+static int link_all(wd_batch *b, uint64_t **pairs, size_t *n_pairs)
 {
 	link_worker *workers = calloc(b->threads, sizeof *workers);
 	int err;
@@ -620,17 +416,11 @@ static int link_all(wd_batch *b, u64_vec *pairs)
 	for (unsigned t = 1; t < b->threads && err == WD_OK; t++)
 		for (size_t i = 0; i < workers[t].cap_pairs && err == WD_OK; i++)
 			if (workers[t].pairs[i])
-				err = add_pair(&workers[0], workers[t].pairs[i]);
-	if (err == WD_OK && !(pairs->v = malloc((workers[0].n_pairs + 1) * sizeof *pairs->v)))
-		err = wd_fail_oom();
-	for (size_t i = 0; err == WD_OK && i < workers[0].cap_pairs; i++)
-		if (workers[0].pairs[i])
-			pairs->v[pairs->n++] = workers[0].pairs[i];
-	for (unsigned t = 0; t < b->threads; t++) {
-		free(workers[t].pairs);
-		free(workers[t].table_keys);
-		free(workers[t].table_last);
-	}
+				err = link_add_pair(&workers[0], workers[t].pairs[i]);
+	if (err == WD_OK)
+		err = link_take_pairs(pairs, n_pairs, &workers[0]);
+	for (unsigned t = 0; t < b->threads; t++)
+		link_worker_free(&workers[t]);
 	free(workers);
 	return err;
 }
@@ -650,27 +440,17 @@ static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	for (size_t i = begin; i < end; i++) {
 		const slot *earlier = SLOT(vc->b, vc->pairs[i] >> 32);
 		const slot *later = SLOT(vc->b, vc->pairs[i] & UINT32_MAX);
-		verdict v;
-		/* as an index compares a new article with a stored one */
-		verify_docs(&v, &later->doc, &earlier->doc, vc->b->params.threshold);
-		vc->match[i] = (unsigned char)v.match;
+		vc->match[i] = (unsigned char)stage_match(&later->doc, &earlier->doc,
+		                                          vc->b->params.threshold);
 	}
 	return WD_OK;
 }
 
 /* ---- group ---- */
 
-static size_t find_root(size_t *parent, size_t i)
+static int earlier_slot(size_t x, size_t y, void *ctx)
 {
-	while (parent[i] != i) {
-		parent[i] = parent[parent[i]];
-		i = parent[i];
-	}
-	return i;
-}
-
-static int earlier_slot(const wd_batch *b, size_t x, size_t y)
-{
+	const wd_batch *b = ctx;
 	const slot *a = SLOT(b, x), *c = SLOT(b, y);
 	return cluster_earlier(a->has_ts, a->ts, (int64_t)x, c->has_ts, c->ts, (int64_t)y);
 }
@@ -681,101 +461,192 @@ static int similarity_range(void *ctx, size_t begin, size_t end, unsigned worker
 	(void)worker;
 	for (size_t i = begin; i < end; i++) {
 		slot *s = SLOT(b, b->clustered[i]);
-		if (s->root == b->clustered[i]) {
+		if (s->root == b->clustered[i])
 			s->similarity = 1.0; /* the representative itself */
-			continue;
-		}
-		verdict v;
-		verify_docs(&v, &s->doc, &SLOT(b, s->root)->doc, b->params.threshold);
-		s->similarity = v.jaccard > v.containment ? v.jaccard : v.containment;
+		else
+			s->similarity = stage_similarity(&s->doc, &SLOT(b, s->root)->doc,
+			                                 b->params.threshold);
 	}
 	return WD_OK;
 }
 
 /* Clusters = components of the matched pairs; each slot's root becomes its
  * cluster's representative (earliest member). */
-static int group(wd_batch *b, const u64_vec *pairs, const unsigned char *match)
+static int group(wd_batch *b, const uint64_t *pairs, const unsigned char *match,
+                 size_t n_pairs)
 {
 	size_t n = b->n ? b->n : 1;
-	size_t *rep = malloc(n * sizeof *rep), *parent = malloc(n * sizeof *parent);
-	int err = WD_OK;
-	if (!rep || !parent || !(b->clustered = malloc(n * sizeof *b->clustered))) {
+	size_t *rep = malloc(n * sizeof *rep);
+	unsigned char *skip = malloc(n);
+	int err;
+	double t = now();
+	b->stage = STAGE_GROUPED;
+	if (!rep || !skip || !(b->clustered = malloc(n * sizeof *b->clustered))) {
 		err = wd_fail_oom();
 		goto done;
 	}
 	for (size_t i = 0; i < b->n; i++)
-		parent[i] = i;
-	for (size_t i = 0; i < pairs->n; i++) {
-		if (!match[i])
-			continue;
-		size_t x = find_root(parent, pairs->v[i] >> 32);
-		size_t y = find_root(parent, pairs->v[i] & UINT32_MAX);
-		if (x != y)
-			parent[x > y ? x : y] = x < y ? x : y;
-	}
+		skip[i] = SLOT(b, i)->rejected != 0;
+	if ((err = stage_components(rep, b->n, pairs, match, n_pairs, skip, earlier_slot,
+	                            b)) < 0)
+		goto done;
 	for (size_t i = 0; i < b->n; i++)
-		rep[i] = (size_t)-1;
-	for (size_t i = 0; i < b->n; i++) {
-		if (SLOT(b, i)->rejected)
-			continue;
-		size_t r = find_root(parent, i);
-		if (rep[r] == (size_t)-1 || earlier_slot(b, i, rep[r]))
-			rep[r] = i;
-		b->clustered[b->n_clustered++] = i;
-	}
-	for (size_t i = 0; i < b->n_clustered; i++)
-		SLOT(b, b->clustered[i])->root = rep[find_root(parent, b->clustered[i])];
+		if (!skip[i]) {
+			SLOT(b, i)->root = rep[i];
+			b->clustered[b->n_clustered++] = i;
+		}
 	err = pool_for(b->pool, b->n_clustered, 64, similarity_range, b);
 done:
+	b->stats.group_s = now() - t;
 	free(rep);
-	free(parent);
+	free(skip);
 	return err;
 }
 
 int wd_batch_run(wd_batch *b)
 {
-	u64_vec pairs = {0};
+	uint64_t *pairs = NULL;
+	size_t n_pairs = 0;
 	unsigned char *match = NULL;
 	int err;
-	if (b->ran)
+	if (b->stage != STAGE_ADD)
 		return wd_fail(WD_EINVAL, "the batch has run already");
-	b->ran = 1;
+	if ((err = batch_sign(b)) < 0)
+		goto done;
 	double t = now();
-	if ((err = parse_pending(b)) < 0 || (err = finish_parse(b)) < 0)
-		goto done;
-	t = now();
-	if ((err = learn_chrome(b)) < 0)
-		goto done;
-	b->stats.learn_s = now() - t;
-	t = now();
-	if ((err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
-	    (err = report_rejects(b, 0, b->n)) < 0)
-		goto done;
-	b->stats.sign_s = now() - t;
-	t = now();
-	if ((err = link_all(b, &pairs)) < 0)
+	if ((err = link_all(b, &pairs, &n_pairs)) < 0)
 		goto done;
 	b->stats.link_s = now() - t;
-	b->stats.candidates = pairs.n;
-	if (pairs.n && !(match = malloc(pairs.n))) {
+	b->stats.candidates = n_pairs;
+	if (n_pairs && !(match = malloc(n_pairs))) {
 		err = wd_fail_oom();
 		goto done;
 	}
 	t = now();
-	if ((err = pool_for(b->pool, pairs.n, 256, verify_range,
-	                    &(verify_ctx){b, pairs.v, match})) < 0)
+	if ((err = pool_for(b->pool, n_pairs, 256, verify_range,
+	                    &(verify_ctx){b, pairs, match})) < 0)
 		goto done;
 	b->stats.verify_s = now() - t;
-	for (size_t i = 0; i < pairs.n; i++)
+	for (size_t i = 0; i < n_pairs; i++)
 		b->stats.matches += match[i];
-	t = now();
-	err = group(b, &pairs, match);
-	b->stats.group_s = now() - t;
+	err = group(b, pairs, match, n_pairs);
 done:
-	free(pairs.v);
+	free(pairs);
 	free(match);
 	return err;
 }
+
+/* ---- the stages one at a time ---- */
+
+int wd_batch_load_chrome(wd_batch *b, const uint64_t *keys, size_t n)
+{
+	if (b->stage != STAGE_ADD)
+		return wd_fail(WD_EINVAL, "chrome must be given before the batch learns");
+	b->chrome_given = 1;
+	for (size_t i = 0; i < n; i++) {
+		int err = chrome_add_key(&b->chrome, keys[i]);
+		if (err < 0)
+			return err;
+	}
+	return WD_OK;
+}
+
+int wd_batch_learn(wd_batch *b)
+{
+	return run_learn(b);
+}
+
+int wd_batch_foreach_chrome(const wd_batch *b, int (*fn)(uint64_t key, void *ctx),
+                            void *ctx)
+{
+	for (size_t i = 0; i < b->chrome.cap; i++)
+		if (b->chrome.keys[i]) {
+			int rc = fn(b->chrome.keys[i], ctx);
+			if (rc != 0)
+				return rc;
+		}
+	return WD_OK;
+}
+
+int wd_batch_sign(wd_batch *b, wd_band_key_fn fn, void *ctx)
+{
+	int err = batch_sign(b);
+	for (size_t band = 0; err == WD_OK && fn && band < b->params.bands; band++)
+		for (unsigned t = 0; err == WD_OK && t < b->threads; t++) {
+			const entry_vec *ev = &b->filed[(size_t)t * b->params.bands + band];
+			for (size_t e = 0; e < ev->n && err == WD_OK; e++)
+				err = fn(SLOT(b, ev->v[e].slot)->id, (uint32_t)band, ev->v[e].key, ctx);
+		}
+	batch_free_filed(b);
+	return err;
+}
+
+/* The slot of a signed article that is not left out. */
+static int find_signed(size_t *out, const wd_batch *b, const char *id)
+{
+	size_t pos;
+	if (b->stage < STAGE_SIGNED)
+		return wd_fail(WD_EINVAL, "the batch is not signed yet");
+	*out = ids_find(b, id, id_hash(id), &pos);
+	if (*out == (size_t)-1)
+		return wd_fail(WD_ENOTFOUND, "no article '%s' in the input", id);
+	if (SLOT(b, *out)->rejected)
+		return wd_fail(WD_ENOTFOUND, "article '%s' was left out", id);
+	return WD_OK;
+}
+
+/* The pair of two slots, the earlier first. */
+static int slot_pair(uint64_t *pair, const wd_batch *b, const char *id_a,
+                     const char *id_b)
+{
+	size_t x, y;
+	int err;
+	if ((err = find_signed(&x, b, id_a)) < 0 || (err = find_signed(&y, b, id_b)) < 0)
+		return err;
+	if (x == y)
+		return wd_fail(WD_EINVAL, "a pair of article '%s' with itself", id_a);
+	*pair = x < y ? (uint64_t)x << 32 | y : (uint64_t)y << 32 | x;
+	return WD_OK;
+}
+
+int wd_batch_verify(int *match, wd_batch *b, const char *id_a, const char *id_b)
+{
+	uint64_t pair;
+	int err = slot_pair(&pair, b, id_a, id_b);
+	if (err < 0)
+		return err;
+	*match = stage_match(&SLOT(b, pair & UINT32_MAX)->doc, &SLOT(b, pair >> 32)->doc,
+	                     b->params.threshold);
+	b->stats.candidates++;
+	b->stats.matches += (uint64_t)*match;
+	return WD_OK;
+}
+
+int wd_batch_add_match(wd_batch *b, const char *id_a, const char *id_b)
+{
+	uint64_t pair;
+	int err = slot_pair(&pair, b, id_a, id_b);
+	if (err < 0)
+		return err;
+	if (b->stage == STAGE_GROUPED)
+		return wd_fail(WD_EINVAL, "the batch is grouped already");
+	if (wd_grow(&b->matches, &b->cap_matches, b->n_matches, sizeof *b->matches, 1024) < 0)
+		return wd_fail_oom();
+	b->matches[b->n_matches++] = pair;
+	return WD_OK;
+}
+
+int wd_batch_group(wd_batch *b)
+{
+	if (b->stage < STAGE_SIGNED)
+		return wd_fail(WD_EINVAL, "the batch is not signed yet");
+	if (b->stage == STAGE_GROUPED)
+		return wd_fail(WD_EINVAL, "the batch is grouped already");
+	b->stats.matches = b->n_matches;
+	return group(b, b->matches, NULL, b->n_matches);
+}
+
+/* ---- results ---- */
 
 size_t wd_batch_size(const wd_batch *b)
 {
@@ -817,14 +688,13 @@ void wd_batch_close(wd_batch *b)
 		free(s->lines);
 		doc_free(&s->doc);
 	}
-	for (size_t i = 0; b->filed && i < (size_t)b->threads * b->params.bands; i++)
-		free(b->filed[i].v);
+	batch_free_filed(b);
 	free(b->filed);
 	for (size_t i = 0; i < b->n_pages; i++)
 		free(b->pages[i]);
 	free(b->pages);
 	free(b->ids);
-	free(b->lines);
+	free(b->matches);
 	free(b->clustered);
 	chrome_free(&b->chrome);
 	free(b);

@@ -64,6 +64,11 @@ static int set_add(chrome_model *m, uint64_t key)
 	return WD_OK;
 }
 
+int chrome_add_key(chrome_model *m, uint64_t key)
+{
+	return key ? set_add(m, key) : wd_fail(WD_EINVAL, "a chrome key is never 0");
+}
+
 int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
 {
 	if (!source_key || !m->n)
@@ -76,6 +81,23 @@ int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line)
 		j = (j + 1) & (m->cap - 1);
 	}
 	return 0;
+}
+
+typedef struct learned_ctx {
+	const chrome_model *model;
+	uint64_t source_key;
+} learned_ctx;
+
+static int is_learned(uint64_t line, void *ctx)
+{
+	const learned_ctx *lc = ctx;
+	return chrome_is_learned(lc->model, lc->source_key, line);
+}
+
+void chrome_mark_doc(wd_doc *doc, const chrome_model *m, const char *source)
+{
+	learned_ctx lc = {m, chrome_source_key(source)};
+	doc_mark_learned(doc, is_learned, &lc);
 }
 
 static int load_one(const char *source, uint64_t line, void *ctx)

@@ -30,8 +30,15 @@ uint64_t chrome_source_key(const char *source);
 /* One key for a line of an outlet (never 0). */
 uint64_t chrome_line_key(uint64_t source_key, uint64_t line);
 
+/* Adds a key (chrome_line_key of an outlet and a line) to the model, as
+ * learning does: for a model learned elsewhere (WD_EINVAL for 0). */
+int chrome_add_key(chrome_model *m, uint64_t key);
+
 /* Is `line` learned chrome of the outlet with key source_key? */
 int chrome_is_learned(const chrome_model *m, uint64_t source_key, uint64_t line);
+
+/* Marks the lines of doc that m has learned as chrome of `source`. */
+void chrome_mark_doc(wd_doc *doc, const chrome_model *m, const char *source);
 
 /*
  * An article's lines as stored in articles.lines: distinct line hashes,

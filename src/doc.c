@@ -670,3 +670,65 @@ void doc_free(wd_doc *d)
 	free(d->order);
 	memset(d, 0, sizeof *d);
 }
+
+/* ---- packed for verification elsewhere ---- */
+
+size_t doc_packed_size(const wd_doc *d)
+{
+	return 4 * sizeof(uint64_t) +
+	       (d->n_set + d->n_order + 2 * d->n_figures + d->n_templ) * sizeof(uint64_t);
+}
+
+static unsigned char *put_u64s(unsigned char *out, const uint64_t *v, size_t n)
+{
+	if (n)
+		memcpy(out, v, n * sizeof *v);
+	return out + n * sizeof *v;
+}
+
+void doc_pack(unsigned char *out, const wd_doc *d)
+{
+	uint64_t counts[4] = {d->n_set, d->n_order, d->n_figures, d->n_templ};
+	out = put_u64s(out, counts, 4);
+	out = put_u64s(out, d->set, d->n_set);
+	out = put_u64s(out, d->order, d->n_order);
+	out = put_u64s(out, d->figures, d->n_figures);
+	out = put_u64s(out, d->masked, d->n_figures);
+	put_u64s(out, d->templ, d->n_templ);
+}
+
+/* A malloc'd copy of n u64s at in (never NULL, even for none: verify.c
+ * searches the arrays whatever their length); -1 out of memory. */
+static int get_u64s(uint64_t **v, const unsigned char *in, size_t n)
+{
+	if (!(*v = malloc((n ? n : 1) * sizeof **v)))
+		return -1;
+	if (n)
+		memcpy(*v, in, n * sizeof **v);
+	return 0;
+}
+
+long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
+{
+	uint64_t c[4];
+	memset(d, 0, sizeof *d);
+	if (len < sizeof c)
+		return wd_fail(WD_EINVAL, "packed doc truncated");
+	memcpy(c, in, sizeof c);
+	size_t words = c[0] + c[1] + 2 * c[2] + c[3], used = sizeof c + words * sizeof(uint64_t);
+	if (c[0] > len || c[1] > len || c[2] > len || c[3] > len || used > len)
+		return wd_fail(WD_EINVAL, "packed doc truncated");
+	const unsigned char *p = in + sizeof c;
+	d->n_set = c[0];
+	d->n_order = c[1];
+	d->n_figures = c[2];
+	d->n_templ = c[3];
+	if (get_u64s(&d->set, p, c[0]) < 0 || get_u64s(&d->order, p += c[0] * 8, c[1]) < 0 ||
+	    get_u64s(&d->figures, p += c[1] * 8, c[2]) < 0 ||
+	    get_u64s(&d->masked, p += c[2] * 8, c[2]) < 0 ||
+	    get_u64s(&d->templ, p += c[2] * 8, c[3]) < 0) {
+		doc_free(d);
+		return wd_fail_oom();
+	}
+	return (long)used;
+}

@@ -93,4 +93,16 @@ void doc_strip(wd_doc *doc);
 
 void doc_free(wd_doc *doc);
 
+/*
+ * What verification reads of a signed doc (shingle set, shingles in text
+ * order, figures, masked figures, template), as bytes, to verify it in
+ * another process of the same machine type (native byte order).
+ * doc_pack writes doc_packed_size bytes; doc_unpack reads them into an
+ * empty doc (free with doc_free) and returns the bytes used, or < 0 for a
+ * truncated buffer (WD_EINVAL) or WD_ENOMEM.
+ */
+size_t doc_packed_size(const wd_doc *doc);
+void doc_pack(unsigned char *out, const wd_doc *doc);
+long doc_unpack(wd_doc *doc, const unsigned char *in, size_t len);
+
 #endif

@@ -158,23 +158,11 @@ int wd_index_commit(wd_index *ix)
 
 /* ---- analysis and signing ---- */
 
-typedef struct learned_ctx {
-	const chrome_model *model;
-	uint64_t source_key;
-} learned_ctx;
-
-static int is_learned(uint64_t line, void *ctx)
-{
-	learned_ctx *lc = ctx;
-	return chrome_is_learned(lc->model, lc->source_key, line);
-}
-
 int index_analyze(wd_doc *doc, wd_index *ix, const wd_article *a)
 {
-	learned_ctx lc = {&ix->chrome, chrome_source_key(a->source)};
 	int err = doc_parse(doc, a->title, a->text, a->text_len);
 	if (err == WD_OK) {
-		doc_mark_learned(doc, is_learned, &lc);
+		chrome_mark_doc(doc, &ix->chrome, a->source);
 		err = doc_shingle(doc, ix->params.shingle_words, ix->params.seed);
 	}
 	return err;
@@ -340,8 +328,7 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		return found;
 	if (found) {
 		if (old_hash != hash)
-			return wd_fail(WD_EDUPLICATE, "id '%s' is indexed already with "
-			               "different content; ids must be unique", a->id);
+			return article_fail_duplicate(a->id);
 		*res = (wd_add_result){WD_ADD_UNCHANGED, seq, 0};
 		return WD_OK;
 	}

@@ -1,4 +1,6 @@
 /* reader.c - articles from JSON Lines files or directories of text files. */
+#include "reader.h"
+
 #include "error.h"
 #include "vec.h"
 
@@ -29,6 +31,8 @@ struct wd_reader {
 	/* a JSON document in memory: one article or an array of them */
 	json_t *doc;
 	size_t doc_next;
+	int ranged;      /* only lines starting before `end` */
+	uint64_t pos, end;
 };
 
 static wd_reader *reader_new(const char *name)
@@ -66,6 +70,26 @@ int wd_reader_open_jsonl(wd_reader **out, const char *path)
 	}
 	*out = r;
 	return WD_OK;
+}
+
+int reader_open_jsonl_range(wd_reader **out, const char *path, uint64_t begin,
+                            uint64_t end, size_t first_line)
+{
+	int err = wd_reader_open_jsonl(out, path);
+	if (err < 0)
+		return err;
+	wd_reader *r = *out;
+	r->ranged = 1;
+	r->pos = begin;
+	r->end = end;
+	r->line_no = first_line ? first_line - 1 : 0;
+	if (begin && fseeko(r->fp, (off_t)begin, SEEK_SET) != 0) {
+		err = wd_fail(WD_EIO, "%s: cannot seek to byte %llu: %s", path,
+		              (unsigned long long)begin, strerror(errno));
+		wd_reader_close(r);
+		*out = NULL;
+	}
+	return err;
 }
 
 /* Reads an optional string field; a non-string, non-null value is an error. */
@@ -163,6 +187,8 @@ static int next_jsonl(wd_article *a, wd_reader *r)
 {
 	for (;;) {
 		errno = 0;
+		if (r->ranged && r->pos >= r->end)
+			return 0;
 		ssize_t n = getline(&r->line, &r->line_cap, r->fp);
 		if (n < 0) {
 			if (ferror(r->fp))
@@ -171,6 +197,7 @@ static int next_jsonl(wd_article *a, wd_reader *r)
 			return 0;
 		}
 		r->line_no++;
+		r->pos += (uint64_t)n;
 		char *s = r->line;
 		size_t len = (size_t)n;
 		if (r->line_no == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {

@@ -13,7 +13,9 @@
 #include "output.h"
 #include "report.h"
 #include "serve.h"
+#include "tsv.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -39,6 +41,7 @@ typedef struct options {
 	int verbose;
 	int html;
 	const char *table;
+	const char *chrome;
 	size_t top;
 	char **files;
 	int n_files;
@@ -55,7 +58,8 @@ typedef struct options {
 enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
        A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_HTML = 256,
        A_TABLE = 512, A_TOP = 1024, A_IDS = 2048 /* arguments are article ids */,
-       A_THREADS = 4096, A_SERVE = 8192 };
+       A_THREADS = 4096, A_SERVE = 8192, A_CHROME = 16384,
+       A_PAIRS = 32768 /* pairs on stdin, articles in files */ };
 
 typedef struct command {
 	const char *name;
@@ -74,6 +78,7 @@ static const struct command_formats {
 } FORMATS[] = {
 	{"explain", 1u << FORMAT_TEXT | 1u << FORMAT_JSONL | 1u << FORMAT_HTML, FORMAT_TEXT},
 	{"report", 1u << FORMAT_JSONL | 1u << FORMAT_CSV | 1u << FORMAT_HTML, FORMAT_JSONL},
+	{"cluster", 1u << FORMAT_TEXT | 1u << FORMAT_JSONL | 1u << FORMAT_CSV, FORMAT_TEXT},
 };
 
 /* The formats command c accepts, and its default. */
@@ -124,6 +129,13 @@ static void usage_main(FILE *fp)
 	      "  report    syndication report: outlets, agencies, biggest clusters\n"
 	      "  stats     counts and parameters of an index\n"
 	      "  serve     answer over HTTP: new story, or copy of which cluster\n"
+	      "\n"
+	      "The batch job (dedup without --db) in stages, as text, for other engines:\n"
+	      "  learn     articles -> chrome keys learned from them\n"
+	      "  sign      articles -> id, band, key lines\n"
+	      "  link      id, band, key lines grouped by band and key -> candidate pairs\n"
+	      "  verify    candidate pairs -> the pairs that match\n"
+	      "  cluster   matching pairs -> id, cluster (or dedup's records)\n"
 	      "\n"
 	      "'wiredup COMMAND --help' describes a command.\n"
 	      "Exit status: 0 success; 1 some input records were rejected;\n"
@@ -495,18 +507,101 @@ static int batch_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 	return err < 0 ? err : 0;
 }
 
-static int dedup_batch(options *o)
+/* Loads a chrome file (wiredup learn: one 16-hex-digit key a line) into
+ * the job. Returns 0 or < 0 (reported, naming the file and line). */
+static int load_chrome(wd_batch *b, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	tsv_reader tr = {fp, NULL, 0, 0};
+	uint64_t *keys = NULL;
+	size_t n = 0, cap = 0;
+	char *line;
+	int err = 0;
+	if (!fp) {
+		fprintf(stderr, "wiredup: %s: cannot open: %s\n", path, strerror(errno));
+		return WD_EIO;
+	}
+	while (err == 0 && (line = tsv_next(&tr))) {
+		char *end;
+		size_t len = strcspn(line, "\r\n");
+		unsigned long long k = strtoull(line, &end, 16);
+		if (len != 16 || end != line + 16 || k == 0) {
+			fprintf(stderr, "wiredup: %s:%zu: not a chrome key (16 hex digits, "
+			        "not 0)\n", path, tr.line_no);
+			err = WD_EINPUT;
+		} else if (grow(&keys, &cap, n, sizeof *keys) < 0) {
+			fprintf(stderr, "wiredup: out of memory\n");
+			err = WD_ENOMEM;
+		} else {
+			keys[n++] = k;
+		}
+	}
+	if (err == 0 && ferror(fp)) {
+		fprintf(stderr, "wiredup: %s: read error\n", path);
+		err = WD_EIO;
+	}
+	if (err == 0 && (err = wd_batch_load_chrome(b, keys, n)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	fclose(fp);
+	tsv_reader_free(&tr);
+	free(keys);
+	return err;
+}
+
+/* Opens a batch job and adds the input articles to it (rejections held
+ * back). Returns 0 or < 0 (reported). */
+static int batch_read(options *o, batch_run *br, input_stats *st)
+{
+	int err;
+	st->hold = 1;
+	br->st = st;
+	if ((err = wd_batch_open(&br->batch, &o->params, (unsigned)o->threads, batch_reject,
+	                         br)) < 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		return err;
+	}
+	if (o->chrome && (err = load_chrome(br->batch, o->chrome)) < 0)
+		return err;
+	return for_each_article(o, batch_one, br, st);
+}
+
+/* Prints the rejections held back, frees the job; the exit status. */
+static int batch_done(batch_run *br, input_stats *st, int err)
+{
+	say_held(st);
+	wd_batch_close(br->batch);
+	for (size_t i = 0; i < br->n_names; i++)
+		free(br->names[i]);
+	free(br->names);
+	free(br->pos);
+	return exit_status(err, st);
+}
+
+/* Writes what the job clustered: dedup's records. */
+static int batch_write(options *o, wd_batch *b)
 {
 	static const char *const cols[] = {"id", "cluster", "similarity", NULL};
-	input_stats st = {.hold = 1};
-	batch_run br = {.st = &st};
-	int err;
-	if ((err = wd_batch_open(&br.batch, &o->params, (unsigned)o->threads, batch_reject,
-	                         &br)) < 0) {
-		fprintf(stderr, "wiredup: %s\n", wd_last_error());
-		return EXIT_FATAL;
+	for (size_t i = 0; i < wd_batch_size(b); i++) {
+		wd_assignment as;
+		if (wd_batch_assignment(&as, b, i) < 0) {
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+			return WD_ERROR;
+		}
+		json_t *rec = json_pack("{s:s, s:s, s:f}", "id", as.id, "cluster", as.cluster,
+		                        "similarity", as.similarity);
+		if (out_record(stdout, o->format, cols, rec) < 0) {
+			fprintf(stderr, "wiredup: cannot write output\n");
+			return WD_EIO;
+		}
 	}
-	err = for_each_article(o, batch_one, &br, &st);
+	return 0;
+}
+
+static int dedup_batch(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	int err = batch_read(o, &br, &st);
 	if (err == 0 && (err = wd_batch_run(br.batch)) < 0)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 	if (err == 0 && o->verbose) {
@@ -520,26 +615,9 @@ static int dedup_batch(options *o)
 		        (unsigned long long)bs.candidates, (unsigned long long)bs.matches,
 		        bs.parse_s, bs.learn_s, bs.sign_s, bs.link_s, bs.verify_s, bs.group_s);
 	}
-	for (size_t i = 0; err == 0 && i < wd_batch_size(br.batch); i++) {
-		wd_assignment as;
-		if ((err = wd_batch_assignment(&as, br.batch, i)) < 0) {
-			fprintf(stderr, "wiredup: %s\n", wd_last_error());
-			break;
-		}
-		json_t *rec = json_pack("{s:s, s:s, s:f}", "id", as.id, "cluster", as.cluster,
-		                        "similarity", as.similarity);
-		if (out_record(stdout, o->format, cols, rec) < 0) {
-			fprintf(stderr, "wiredup: cannot write output\n");
-			err = WD_EIO;
-		}
-	}
-	say_held(&st);
-	wd_batch_close(br.batch);
-	for (size_t i = 0; i < br.n_names; i++)
-		free(br.names[i]);
-	free(br.names);
-	free(br.pos);
-	return exit_status(err, &st);
+	if (err == 0)
+		err = batch_write(o, br.batch);
+	return batch_done(&br, &st, err);
 }
 
 static int cmd_dedup(options *o)
@@ -599,6 +677,231 @@ static int cmd_add(options *o)
 	                        (json_int_t)st.rejected);
 	out_record(stdout, FORMAT_JSONL, NULL, rec);
 	return exit_status(err, &st);
+}
+
+/* ---- the batch job in stages ---- */
+
+static int print_chrome_key(uint64_t key, void *ctx)
+{
+	(void)ctx;
+	return printf("%016llx\n", (unsigned long long)key) < 0 ? WD_EIO : 0;
+}
+
+static int cmd_learn(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	int err = batch_read(o, &br, &st);
+	if (err == 0 && (err = wd_batch_learn(br.batch)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	if (err == 0 && (err = wd_batch_foreach_chrome(br.batch, print_chrome_key, NULL)) < 0)
+		fprintf(stderr, "wiredup: cannot write output\n");
+	return batch_done(&br, &st, err);
+}
+
+static int print_band_key(const char *id, uint32_t band, uint64_t key, void *ctx)
+{
+	(void)ctx;
+	tsv_put(stdout, id);
+	return printf("\t%u\t%016llx\n", band, (unsigned long long)key) < 0 ? WD_EIO : 0;
+}
+
+static int cmd_sign(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	int err = batch_read(o, &br, &st);
+	if (err == 0 && (err = wd_batch_sign(br.batch, print_band_key, NULL)) < 0)
+		fprintf(stderr, "wiredup: %s\n", err == WD_EIO ? "cannot write output"
+		                                              : wd_last_error());
+	return batch_done(&br, &st, err);
+}
+
+/* link: one group of lines with the same band and key -> its pairs. */
+typedef struct link_group {
+	char *band_key;       /* "band\tkey" of the group */
+	char **ids;           /* escaped, as read */
+	size_t n, cap;
+} link_group;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes every pair of the group's ids (the smaller first, so that a pair
+ * met in several bands is the same line each time) and empties it. */
+static int link_flush(link_group *g)
+{
+	int err = 0;
+	if (g->n > 1)
+		qsort(g->ids, g->n, sizeof *g->ids, cmp_str);
+	for (size_t i = 0; i < g->n; i++)
+		for (size_t j = i + 1; j < g->n && err == 0; j++)
+			if (strcmp(g->ids[i], g->ids[j]) != 0 &&
+			    printf("%s\t%s\n", g->ids[i], g->ids[j]) < 0)
+				err = WD_EIO;
+	for (size_t i = 0; i < g->n; i++)
+		free(g->ids[i]);
+	g->n = 0;
+	return err;
+}
+
+static int cmd_link(options *o)
+{
+	tsv_reader tr = {stdin, NULL, 0, 0};
+	link_group g = {0};
+	char *line;
+	int err = 0;
+	(void)o;
+	while (err == 0 && (line = tsv_next(&tr))) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+		if (!tab1 || !tab2 || strchr(tab2 + 1, '\t') || tab1 == line) {
+			fprintf(stderr, "wiredup link: <stdin>:%zu: expected ID<TAB>BAND<TAB>KEY "
+			        "(wiredup sign)\n", tr.line_no);
+			err = WD_EINPUT;
+			break;
+		}
+		*tab1 = '\0';
+		int order = g.band_key ? strcmp(tab1 + 1, g.band_key) : 1;
+		if (order < 0) {
+			fprintf(stderr, "wiredup link: <stdin>:%zu: not sorted by band and key: "
+			        "sort the input with LC_ALL=C sort -t \"$(printf '\\t')\" -k2,3\n",
+			        tr.line_no);
+			err = WD_EINPUT;
+			break;
+		}
+		if (order > 0) {
+			err = link_flush(&g);
+			free(g.band_key);
+			if (!(g.band_key = strdup(tab1 + 1)))
+				err = WD_ENOMEM;
+		}
+		if (err == 0 && grow(&g.ids, &g.cap, g.n, sizeof *g.ids) < 0)
+			err = WD_ENOMEM;
+		else if (err == 0 && !(g.ids[g.n++] = strdup(line)))
+			err = WD_ENOMEM;
+	}
+	if (err == 0 && ferror(stdin)) {
+		fprintf(stderr, "wiredup link: <stdin>: read error\n");
+		err = WD_EIO;
+	}
+	if (err == 0)
+		err = link_flush(&g);
+	for (size_t i = 0; i < g.n; i++)
+		free(g.ids[i]);
+	if (err == WD_ENOMEM)
+		fprintf(stderr, "wiredup link: out of memory\n");
+	else if (err == WD_EIO)
+		fprintf(stderr, "wiredup link: cannot write output\n");
+	free(g.ids);
+	free(g.band_key);
+	tsv_reader_free(&tr);
+	return err < 0 ? EXIT_FATAL : 0;
+}
+
+/* verify and cluster: calls fn for every pair of ids on stdin. */
+typedef int (*pair_fn)(wd_batch *b, char *const *ids, void *ctx);
+
+static int read_pairs(const char *cmd, wd_batch *b, pair_fn fn, void *ctx)
+{
+	tsv_reader tr = {stdin, NULL, 0, 0};
+	char *line, *f[3];
+	int err = 0;
+	while (err == 0 && (line = tsv_next(&tr))) {
+		int n = tsv_split(line, f, 3);
+		if (n != 2 || !f[0][0] || !f[1][0]) {
+			fprintf(stderr, "wiredup %s: <stdin>:%zu: expected ID<TAB>ID (a pair of "
+			        "article ids)\n", cmd, tr.line_no);
+			err = WD_EINPUT;
+		} else if ((err = fn(b, f, ctx)) < 0 && err != WD_EIO) {
+			fprintf(stderr, "wiredup %s: <stdin>:%zu: %s\n", cmd, tr.line_no,
+			        wd_last_error());
+		}
+	}
+	if (err == 0 && ferror(stdin)) {
+		fprintf(stderr, "wiredup %s: <stdin>: read error\n", cmd);
+		err = WD_EIO;
+	}
+	if (err == WD_EIO)
+		fprintf(stderr, "wiredup %s: cannot write output\n", cmd);
+	tsv_reader_free(&tr);
+	return err;
+}
+
+static int verify_pair(wd_batch *b, char *const *ids, void *ctx)
+{
+	int match, err = wd_batch_verify(&match, b, ids[0], ids[1]);
+	(void)ctx;
+	if (err < 0 || !match)
+		return err;
+	tsv_put(stdout, ids[0]);
+	putchar('\t');
+	tsv_put(stdout, ids[1]);
+	return putchar('\n') == EOF ? WD_EIO : 0;
+}
+
+static int add_match(wd_batch *b, char *const *ids, void *ctx)
+{
+	(void)ctx;
+	return wd_batch_add_match(b, ids[0], ids[1]);
+}
+
+/* verify and cluster: reads and signs the articles, then calls fn for
+ * every pair on stdin. Returns 0, < 0 (reported) or EXIT_USAGE. */
+static int signed_pairs(options *o, const char *cmd, batch_run *br, input_stats *st,
+                        pair_fn fn)
+{
+	int err, bad = !o->n_files && !o->text_dir;
+	for (int i = 0; i < o->n_files; i++)
+		bad |= strcmp(o->files[i], "-") == 0;
+	if (bad) {
+		fprintf(stderr, "wiredup %s: the articles come from files (FILE... or "
+		        "--text-dir), the pairs from standard input\n", cmd);
+		return EXIT_USAGE;
+	}
+	err = batch_read(o, br, st);
+	if (err == 0 && (err = wd_batch_sign(br->batch, NULL, NULL)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	if (err == 0)
+		err = read_pairs(cmd, br->batch, fn, NULL);
+	return err;
+}
+
+static int cmd_verify(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	int err = signed_pairs(o, "verify", &br, &st, verify_pair);
+	return err == EXIT_USAGE ? err : batch_done(&br, &st, err);
+}
+
+static int cmd_cluster(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	int err = signed_pairs(o, "cluster", &br, &st, add_match);
+	if (err == EXIT_USAGE)
+		return err;
+	if (err == 0 && (err = wd_batch_group(br.batch)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	if (err == 0 && o->format != FORMAT_TEXT) {
+		err = batch_write(o, br.batch);
+	} else {
+		for (size_t i = 0; err == 0 && i < wd_batch_size(br.batch); i++) {
+			wd_assignment as;
+			wd_batch_assignment(&as, br.batch, i);
+			tsv_put(stdout, as.id);
+			putchar('\t');
+			tsv_put(stdout, as.cluster);
+			if (putchar('\n') == EOF) {
+				fprintf(stderr, "wiredup: cannot write output\n");
+				err = WD_EIO;
+			}
+		}
+	}
+	return batch_done(&br, &st, err);
 }
 
 /* ---- query ---- */
@@ -911,6 +1214,59 @@ static const command COMMANDS[] = {
 	 "  -f, --format F         jsonl (default), csv or html\n"
 	 "      --table T          outlets, agencies or clusters (jsonl, csv)\n"
 	 "      --top N            clusters listed (20)\n"},
+	{"learn", cmd_learn, A_INPUT | A_PARAMS | A_THREADS,
+	 "usage: wiredup learn [options] [FILE...] > CHROME\n"
+	 "\n"
+	 "The first stage of the batch job in stages (see docs/scaling.md): learns\n"
+	 "each outlet's page chrome from the input articles, in input order, as\n"
+	 "dedup does, and writes what it learned: one key (16 hex digits, an\n"
+	 "outlet and a line) a line, for sign, verify and cluster --chrome.\n"
+	 "Outlets are learned independently: a run over every article of some\n"
+	 "outlets, in input order, learns what the whole input teaches about them.\n"
+	 "\n"
+	 "  -j, --threads N        threads (0, the default: one per core)\n"},
+	{"sign", cmd_sign, A_INPUT | A_PARAMS | A_THREADS | A_CHROME,
+	 "usage: wiredup sign [--chrome CHROME] [options] [FILE...]\n"
+	 "\n"
+	 "Writes the LSH keys every input article is filed under, one a line:\n"
+	 "ID<TAB>BAND<TAB>KEY (KEY 16 hex digits; a backslash, tab, newline or CR\n"
+	 "in an id written as \\\\, \\t, \\n, \\r). Articles sharing a band and key are\n"
+	 "candidates (wiredup link). Without --chrome, sign learns the chrome from\n"
+	 "its own input first (as learn does).\n"
+	 "\n"
+	 "      --chrome FILE      chrome keys written by wiredup learn\n"
+	 "  -j, --threads N        threads (0, the default: one per core)\n"},
+	{"link", cmd_link, 0,
+	 "usage: LC_ALL=C sort -t \"$(printf '\\t')\" -k2,3 KEYS | wiredup link > PAIRS\n"
+	 "\n"
+	 "Reads the lines of wiredup sign grouped by band and key (sorted on the\n"
+	 "second and third fields, in byte order) and writes every pair of ids\n"
+	 "that share a key: ID_A<TAB>ID_B, the smaller first. A pair sharing keys in\n"
+	 "several bands comes once per band: 'sort -u' drops the repeats.\n"},
+	{"verify", cmd_verify, A_INPUT | A_PARAMS | A_THREADS | A_CHROME,
+	 "usage: wiredup verify [--chrome CHROME] [options] FILE... < PAIRS\n"
+	 "\n"
+	 "Reads candidate pairs (ID_A<TAB>ID_B, as link writes them) on standard\n"
+	 "input and writes those that match, as they came. The articles are read\n"
+	 "from the files (in the input order of dedup: the order decides which\n"
+	 "side of a pair is compared with which), signed with the chrome given\n"
+	 "(or learned from them), and compared exactly, as dedup compares them.\n"
+	 "An id not in the files is an error.\n"
+	 "\n"
+	 "      --chrome FILE      chrome keys written by wiredup learn\n"
+	 "  -j, --threads N        threads (0, the default: one per core)\n"},
+	{"cluster", cmd_cluster, A_INPUT | A_PARAMS | A_THREADS | A_CHROME | A_FORMAT,
+	 "usage: wiredup cluster [--chrome CHROME] [options] FILE... < MATCHES\n"
+	 "\n"
+	 "Reads matching pairs (ID_A<TAB>ID_B, as verify writes them) on standard\n"
+	 "input and clusters the articles of the files: the components of the\n"
+	 "matches, each named after its earliest member. Writes ID<TAB>CLUSTER for\n"
+	 "every article, in input order, or with --format jsonl|csv exactly the\n"
+	 "records dedup writes (with the similarity to the representative).\n"
+	 "\n"
+	 "      --chrome FILE      chrome keys written by wiredup learn\n"
+	 "  -f, --format F         text (default), jsonl or csv\n"
+	 "  -j, --threads N        threads (0, the default: one per core)\n"},
 	{"stats", cmd_stats, A_DB | A_DB_REQ,
 	 "usage: wiredup stats --db PATH\n"
 	 "\n"
@@ -968,6 +1324,7 @@ static const option_spec OPTIONS[] = {
 	{"queue", 0, V_SIZE, A_SERVE, AT(queue)},
 	{"max-connections", 0, V_SIZE, A_SERVE, AT(max_connections)},
 	{"sync", 0, V_SYNC, A_SERVE, AT(sync_full)},
+	{"chrome", 0, V_STRING, A_CHROME, AT(chrome)},
 	{"help", 'h', V_FLAG, ~0u, 0},
 };
 #undef AT

@@ -24,6 +24,15 @@ vg explain --db "$WORK/i.db" afp-rail-original nope >/dev/null 2>&1
 expect_status 3 $? "valgrind explain of an unknown id"
 vg report --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind report"
 vg report --db "$WORK/i.db" --format html >/dev/null; expect_status 0 $? "valgrind report html"
+vg learn "$S" >"$WORK/chrome"; expect_status 0 $? "valgrind learn"
+vg sign --chrome "$WORK/chrome" "$S" | LC_ALL=C sort -t "$(printf '\t')" -k2,3 >"$WORK/keys"
+expect_status 0 "${PIPESTATUS[0]}" "valgrind sign"
+vg link <"$WORK/keys" | LC_ALL=C sort -u >"$WORK/pairs"
+expect_status 0 "${PIPESTATUS[0]}" "valgrind link"
+vg verify --chrome "$WORK/chrome" "$S" <"$WORK/pairs" >"$WORK/matches"
+expect_status 0 $? "valgrind verify"
+vg cluster --chrome "$WORK/chrome" "$S" <"$WORK/matches" >/dev/null
+expect_status 0 $? "valgrind cluster"
 printf '{"id": "x"}\nnot json\n' >"$WORK/bad.jsonl"
 vg dedup "$WORK/bad.jsonl" >/dev/null 2>&1; expect_status 1 $? "valgrind dedup with bad input"
 finish

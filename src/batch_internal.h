@@ -1,0 +1,91 @@
+/*
+ * batch_internal.h - the wd_batch handle, shared by batch.c and the
+ * drivers that run the job's stages one at a time over a share of the
+ * data (wiredup-mpi, src/mpi/): they add and parse articles as
+ * wd_batch_add does, then take over learning, linking and grouping, and
+ * reuse the rest (batch_stages.h).
+ */
+#ifndef WD_BATCH_INTERNAL_H
+#define WD_BATCH_INTERNAL_H
+
+#include "batch_stages.h"
+#include "pool.h"
+
+/* Articles are kept in pages of PAGE slots (a page never moves), and a
+ * full page is parsed in the background while the next one fills: enough
+ * to keep every core busy, few enough that text copies stay small. */
+enum { PAGE = 1024, MAX_THREADS = 256 };
+#define SLOT(b, i) (&(b)->pages[(i) / PAGE][(i) % PAGE])
+
+typedef struct slot {
+	char *id, *source;
+	uint64_t tag, content_hash;
+	int64_t ts;
+	int has_ts;
+	int rejected;        /* a wd_error when left out */
+	int reported;        /* the caller has heard of it */
+	char *error;         /* its message */
+	char *title, *text;  /* copies, until parsed */
+	size_t text_len;
+	wd_doc doc;          /* parsed; after signing, only what verify reads */
+	void *lines;         /* lines blob, until chrome is learned */
+	size_t lines_bytes;
+	size_t root;         /* the representative of its cluster */
+	double similarity;   /* to the representative */
+} slot;
+
+/* Open addressing from a 64-bit key (never 0) to a slot number. */
+typedef struct id_entry {
+	uint64_t hash;
+	size_t slot;
+} id_entry;
+
+/* How far the job has gone. */
+enum batch_stage { STAGE_ADD = 0, STAGE_LEARNED, STAGE_SIGNED, STAGE_GROUPED };
+
+struct wd_batch {
+	wd_params params;
+	wd_pool *pool;
+	unsigned threads;
+	wd_reject_fn reject;
+	void *reject_ctx;
+	slot **pages;
+	size_t n_pages, cap_pages;
+	size_t n;             /* slots in use */
+	size_t parsed;        /* slots [0, parsed) are parsed and reported */
+	int parsing;          /* a page is being parsed in the background */
+	struct stage {        /* ... this one */
+		slot *page;
+		size_t count;
+	} parse;
+	id_entry *ids;
+	size_t n_ids, cap_ids;
+	chrome_model chrome;
+	int chrome_given;     /* set by the caller: nothing to learn */
+	entry_vec *filed;     /* [worker * bands + band]: the keys signed */
+	uint64_t *matches;    /* wd_batch_add_match: pairs of slots */
+	size_t n_matches, cap_matches;
+	wd_batch_stats stats;
+	size_t *clustered;    /* slot numbers of the clustered, input order */
+	size_t n_clustered;
+	enum batch_stage stage;
+};
+
+/* Parses what was added and not parsed yet, and reports its rejections. */
+int batch_parse_all(wd_batch *b);
+
+/* Leaves slot i out silently: the caller found it is a repeat of an id
+ * (wiredup-mpi, which sees repeats across processes). */
+void batch_drop(wd_batch *b, size_t i);
+
+/* Frees the slots' lines blobs (once chrome is learned). */
+void batch_free_lines(wd_batch *b);
+
+/* Signs every slot with b->chrome, filing its keys in b->filed (slot
+ * numbers), and reports the slots left out. */
+int batch_sign(wd_batch *b);
+
+/* Frees the keys filed by batch_sign. */
+void batch_free_filed(wd_batch *b);
+
+#endif
