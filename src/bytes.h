@@ -22,4 +22,9 @@ static inline uint32_t wd_get_le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+static inline uint64_t wd_get_le64(const unsigned char *p)
+{
+	return (uint64_t)wd_get_le32(p) | (uint64_t)wd_get_le32(p + 4) << 32;
+}
+
 #endif

@@ -2,6 +2,7 @@
  * is story text to match on: credits and page chrome are left out. */
 #include "doc.h"
 
+#include "bytes.h"
 #include "error.h"
 #include "html.h"
 #include "shingle.h"
@@ -681,8 +682,8 @@ size_t doc_packed_size(const wd_doc *d)
 
 static unsigned char *put_u64s(unsigned char *out, const uint64_t *v, size_t n)
 {
-	if (n)
-		memcpy(out, v, n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		wd_put_le64(out + 8 * i, v[i]);
 	return out + n * sizeof *v;
 }
 
@@ -703,8 +704,8 @@ static int get_u64s(uint64_t **v, const unsigned char *in, size_t n)
 {
 	if (!(*v = malloc((n ? n : 1) * sizeof **v)))
 		return -1;
-	if (n)
-		memcpy(*v, in, n * sizeof **v);
+	for (size_t i = 0; i < n; i++)
+		(*v)[i] = wd_get_le64(in + 8 * i);
 	return 0;
 }
 
@@ -714,7 +715,8 @@ long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
 	memset(d, 0, sizeof *d);
 	if (len < sizeof c)
 		return wd_fail(WD_EINVAL, "packed doc truncated");
-	memcpy(c, in, sizeof c);
+	for (int i = 0; i < 4; i++)
+		c[i] = wd_get_le64(in + 8 * i);
 	size_t words = c[0] + c[1] + 2 * c[2] + c[3], used = sizeof c + words * sizeof(uint64_t);
 	if (c[0] > len || c[1] > len || c[2] > len || c[3] > len || used > len)
 		return wd_fail(WD_EINVAL, "packed doc truncated");

@@ -96,7 +96,7 @@ void doc_free(wd_doc *doc);
 /*
  * What verification reads of a signed doc (shingle set, shingles in text
  * order, figures, masked figures, template), as bytes, to verify it in
- * another process of the same machine type (native byte order).
+ * another process or to store it (little-endian, any machine).
  * doc_pack writes doc_packed_size bytes; doc_unpack reads them into an
  * empty doc (free with doc_free) and returns the bytes used, or < 0 for a
  * truncated buffer (WD_EINVAL) or WD_ENOMEM.

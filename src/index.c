@@ -192,6 +192,41 @@ int index_analyze_stored(wd_doc *doc, wd_index *ix, int64_t seq)
 	return analyze_stored(doc, &key, ix, seq);
 }
 
+/* Stores what verification reads of doc for seq: candidates are then
+ * read back instead of parsed again. */
+static int store_doc(wd_index *ix, int64_t seq, const wd_doc *doc)
+{
+	size_t bytes = doc_packed_size(doc);
+	unsigned char *packed = malloc(bytes);
+	if (!packed)
+		return wd_fail_oom();
+	doc_pack(packed, doc);
+	int err = store_set_shingles(&ix->store, seq, packed, bytes);
+	free(packed);
+	return err;
+}
+
+/* The stored shingles of seq, unpacked into doc; 0 when there are none
+ * (an article of an older index: the caller parses its text). */
+static int load_doc(wd_doc *doc, uint64_t *source_key, wd_index *ix, int64_t seq)
+{
+	void *packed;
+	size_t bytes;
+	char *source;
+	int err = store_load_shingles(&ix->store, seq, &packed, &bytes, &source);
+	if (err < 0 || !packed) {
+		free(source);
+		return err;
+	}
+	long used = doc_unpack(doc, packed, bytes);
+	*source_key = chrome_source_key(source);
+	free(packed);
+	free(source);
+	if (used < 0)
+		return wd_fail_prefix((int)used, "stored article #%lld: ", (long long)seq);
+	return 1;
+}
+
 int index_stored_doc(const wd_doc **out, wd_index *ix, int64_t seq)
 {
 	uint64_t key = 0;
@@ -199,7 +234,12 @@ int index_stored_doc(const wd_doc **out, wd_index *ix, int64_t seq)
 	int err;
 	if ((*out = doc_cache_get(&ix->cache, seq)))
 		return WD_OK;
-	if ((err = analyze_stored(&doc, &key, ix, seq)) == WD_OK &&
+	memset(&doc, 0, sizeof doc);
+	if ((err = load_doc(&doc, &key, ix, seq)) == 0)
+		err = analyze_stored(&doc, &key, ix, seq);
+	if (err > 0)
+		err = WD_OK;
+	if (err == WD_OK &&
 	    !(*out = doc_cache_put(&ix->cache, seq, key, &doc)))
 		err = wd_fail_oom();
 	doc_free(&doc);
@@ -261,7 +301,7 @@ static int resign(wd_index *ix, int64_t seq)
 	doc_cache_drop(&ix->cache, seq);
 	if ((err = index_analyze_stored(&doc, ix, seq)) < 0)
 		goto done;
-	if ((err = sign_doc(ix, &doc)) < 0)
+	if ((err = sign_doc(ix, &doc)) < 0 || (err = store_doc(ix, seq, &doc)) < 0)
 		goto done;
 	if (doc.n_set == old_n &&
 	    memcmp(old_sig, new_sig, ix->params.num_perm * sizeof *new_sig) == 0)
@@ -365,7 +405,8 @@ static int add_locked(wd_add_result *res, wd_index *ix, const wd_article *a)
 		                            ix->params.num_perm)) < 0)
 			goto done;
 	}
-	if ((err = verify_candidates(&m, &n, ix, &doc, seq)) < 0 ||
+	if ((err = store_doc(ix, seq, &doc)) < 0 ||
+	    (err = verify_candidates(&m, &n, ix, &doc, seq)) < 0 ||
 	    (err = write_bands(ix, seq)) < 0 ||
 	    (err = link_matches(ix, seq, m, n)) < 0)
 		goto done;

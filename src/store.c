@@ -90,6 +90,11 @@ static const char *const MIGRATIONS[WD_SCHEMA_VERSION - 1] = {
 	"  line INTEGER,\n"
 	"  freed_seq INTEGER\n"
 	");\n",
+	/* 2 -> 3: what verification reads of each article (shingles, their
+	 * order, figures: doc_pack), so that a candidate is not parsed again;
+	 * NULL for the articles of an older index until they are signed again
+	 * (they are parsed from their text, as before) */
+	"ALTER TABLE articles ADD COLUMN shingles BLOB;\n",
 };
 
 static const char *const SQL[ST_COUNT] = {
@@ -127,6 +132,8 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_LINE_SET_CHROME] = "UPDATE source_lines SET chrome = 1 WHERE source = ?1 AND line = ?2",
 	[ST_LEARNED_ALL] = "SELECT source, line FROM source_lines WHERE chrome = 1",
 	[ST_ARTICLE_LINES] = "SELECT lines FROM articles WHERE seq = ?1",
+	[ST_SET_SHINGLES] = "UPDATE articles SET shingles = ?2 WHERE seq = ?1",
+	[ST_LOAD_SHINGLES] = "SELECT shingles, source FROM articles WHERE seq = ?1",
 	[ST_LOAD_TEXT] = "SELECT text, source, title FROM articles WHERE seq = ?1",
 	[ST_UPDATE_SIG] = "UPDATE articles SET n_shingles = ?2, signature = ?3 WHERE seq = ?1",
 	[ST_DELETE_BANDS_OF] = "DELETE FROM bands WHERE seq = ?1",
@@ -664,6 +671,47 @@ int store_learned_each(wd_store *st, int (*fn)(const char *source, uint64_t line
 	sqlite3_reset(s);
 	if (err == WD_OK && rc != SQLITE_DONE)
 		err = store_fail(st, "reading learned chrome");
+	return err;
+}
+
+int store_set_shingles(wd_store *st, int64_t seq, const void *packed, size_t bytes)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_SET_SHINGLES);
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_blob(s, 2, packed, (int)bytes, SQLITE_STATIC);
+	return step_done(st, s, "storing shingles");
+}
+
+int store_load_shingles(wd_store *st, int64_t seq, void **packed, size_t *bytes,
+                        char **source)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_LOAD_SHINGLES);
+	sqlite3_bind_int64(s, 1, seq);
+	int rc = sqlite3_step(s), err = WD_OK;
+	*packed = NULL;
+	*bytes = 0;
+	*source = NULL;
+	if (rc == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(s, 0);
+		const unsigned char *src = sqlite3_column_text(s, 1);
+		*bytes = (size_t)sqlite3_column_bytes(s, 0);
+		if (blob && *bytes && !(*packed = malloc(*bytes)))
+			err = wd_fail_oom();
+		else if (blob && *bytes)
+			memcpy(*packed, blob, *bytes);
+		if (err == WD_OK && src && !(*source = strdup((const char *)src)))
+			err = wd_fail_oom();
+	} else {
+		err = rc == SQLITE_DONE ? wd_fail(WD_ENOTFOUND, "no article #%lld", (long long)seq)
+		                        : store_fail(st, "reading shingles");
+	}
+	sqlite3_reset(s);
+	if (err < 0) {
+		free(*packed);
+		free(*source);
+		*packed = NULL;
+		*source = NULL;
+	}
 	return err;
 }
 

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#define WD_SCHEMA_VERSION 2
+#define WD_SCHEMA_VERSION 3
 
 enum store_stmt {
 	ST_FIND_ID,
@@ -56,6 +56,8 @@ enum store_stmt {
 	ST_CHANGES_SINCE,
 	ST_NOTE_CHANGE,
 	ST_PRUNE_CHANGES,
+	ST_SET_SHINGLES,
+	ST_LOAD_SHINGLES,
 	ST_COUNT
 };
 
@@ -128,6 +130,14 @@ int store_line_put(wd_store *st, const char *source, uint64_t line, int64_t firs
 /* Calls fn for every line learned as chrome. */
 int store_learned_each(wd_store *st, int (*fn)(const char *source, uint64_t line, void *),
                        void *ctx);
+/* Stores what verification reads of an article (doc_pack bytes). */
+int store_set_shingles(wd_store *st, int64_t seq, const void *packed, size_t bytes);
+/* Those bytes (malloc'd; *packed NULL when the article has none stored, as
+ * in an index older than schema 3) and the article's outlet (malloc'd,
+ * NULL if none). */
+int store_load_shingles(wd_store *st, int64_t seq, void **packed, size_t *bytes,
+                        char **source);
+
 /* The lines blob of an article (malloc'd copy). */
 int store_article_lines(wd_store *st, int64_t seq, void **blob, size_t *bytes);
 /* Calls fn for every article of an outlet, with its lines blob. */

@@ -421,7 +421,7 @@ static void test_reader_sees_writer(void **state)
 	free(path);
 }
 
-static void test_upgrade_version_1(void **state)
+static void test_upgrade_from_version_1(void **state)
 {
 	char *path = path_join(*state, "old.db");
 	char *body = gen_story(13, 200);
@@ -429,15 +429,19 @@ static void test_upgrade_version_1(void **state)
 	wd_index *ix = open_path(path);
 	add_ok(ix, &a);
 	wd_index_close(ix);
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(path, "SELECT shingles IS NOT NULL FROM articles"), 1);
 	/* back to version 1 as an older wiredup made it */
 	sql_exec(path, "DROP TABLE changes; DROP INDEX articles_by_time;"
 	               " ALTER TABLE articles DROP COLUMN added_ts;"
+	               " ALTER TABLE articles DROP COLUMN shingles;"
 	               " PRAGMA user_version = 1");
 
 	ix = open_path(path);
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"), 3);
 	assert_true(llabs(sql_int(path, "SELECT added_ts FROM articles") - (int64_t)time(NULL)) < 60);
+	/* "a" has no stored shingles: it is parsed from its text to verify */
+	assert_int_equal(sql_int(path, "SELECT shingles IS NULL FROM articles WHERE id = 'a'"), 1);
 	assert_cluster_of(ix, "a", "a");
 	wd_article b = {.id = "b", .text = body};
 	add_ok(ix, &b);
@@ -458,7 +462,7 @@ int main(void)
 		cmocka_unit_test(test_evicted_copies_split),
 		DIR_TEST(test_delete_and_chrome),
 		DIR_TEST(test_reader_sees_writer),
-		DIR_TEST(test_upgrade_version_1),
+		DIR_TEST(test_upgrade_from_version_1),
 	};
 #undef DIR_TEST
 	return cmocka_run_group_tests(tests, NULL, NULL);

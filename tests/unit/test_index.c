@@ -136,7 +136,7 @@ static void test_copy_joins_earliest_cluster(void **state)
 	assert_int_equal(s.clusters, 2);
 	assert_int_equal(s.multi_clusters, 1);
 	assert_int_equal(s.matches, 1);
-	assert_int_equal(s.schema_version, 2);
+	assert_int_equal(s.schema_version, 3);
 
 	wd_assignment as;
 	assert_int_equal(wd_index_assignment(&as, ix, sc + 10), WD_ENOTFOUND);
