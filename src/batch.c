@@ -66,13 +66,16 @@ static int ids_grow(wd_batch *b)
 	return WD_OK;
 }
 
-/* The slot holding id, or (size_t)-1; *pos is where it would go. */
+/* The slot holding id, or (size_t)-1; *pos is its entry, or where it
+ * would go. */
 static size_t ids_find(const wd_batch *b, const char *id, uint64_t h, size_t *pos)
 {
 	size_t j = h & (b->cap_ids - 1);
 	while (b->ids[j].hash) {
-		if (b->ids[j].hash == h && strcmp(SLOT(b, b->ids[j].slot)->id, id) == 0)
+		if (b->ids[j].hash == h && strcmp(SLOT(b, b->ids[j].slot)->id, id) == 0) {
+			*pos = j;
 			return b->ids[j].slot;
+		}
 		j = (j + 1) & (b->cap_ids - 1);
 	}
 	*pos = j;
@@ -179,8 +182,10 @@ static int finish_parse(wd_batch *b)
 	int err = pool_wait(b->pool);
 	b->stats.parse_s += now() - t0;
 	b->parsing = 0;
-	if (err < 0)
+	if (err < 0) {
+		b->failed = 1; /* the page's texts are gone, its docs half made */
 		return err;
+	}
 	size_t from = b->parsed;
 	b->parsed += b->parse.count;
 	for (size_t i = from; i < b->parsed; i++)
@@ -215,14 +220,26 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 
 	if (b->stage != STAGE_ADD)
 		return wd_fail(WD_EINVAL, "the batch has run already");
+	if (b->failed)
+		return wd_fail(WD_ERROR, "the batch failed earlier and takes no more articles");
 	if ((err = article_check(&a)) < 0)
 		return err;
 	uint64_t hash = article_content_hash(&a), h = id_hash(a.id);
+	int reuse = 0;
 	if ((found = ids_find(b, a.id, h, &pos)) != (size_t)-1) {
-		if (SLOT(b, found)->content_hash != hash)
-			return article_fail_duplicate(a.id);
-		*status = WD_ADD_UNCHANGED;
-		return WD_OK;
+		/* Whether the id is taken depends on whether the article that has
+		 * it is kept: an index never stores one it rejects. Rare enough to
+		 * parse what is pending now. */
+		if (found >= b->parsed &&
+		    ((err = parse_pending(b)) < 0 || (err = finish_parse(b)) < 0))
+			return err;
+		if (!SLOT(b, found)->rejected) {
+			if (SLOT(b, found)->content_hash != hash)
+				return article_fail_duplicate(a.id);
+			*status = WD_ADD_UNCHANGED;
+			return WD_OK;
+		}
+		reuse = 1; /* the id is free again: its entry names this one */
 	}
 	if (b->n == b->n_pages * PAGE) {
 		slot *page = calloc(PAGE, sizeof *page);
@@ -254,7 +271,7 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 	s->has_ts = wd_parse_iso8601(&s->ts, a.published);
 	b->ids[pos] = (id_entry){h, b->n};
 	b->n++;
-	b->n_ids++;
+	b->n_ids += !reuse;
 	*status = WD_ADD_NEW;
 	if (b->n_ids * 2 > b->cap_ids && (err = ids_grow(b)) < 0)
 		return err;
@@ -304,6 +321,8 @@ static int learn_chrome(wd_batch *b)
 static int run_learn(wd_batch *b)
 {
 	int err;
+	if (b->failed)
+		return wd_fail(WD_ERROR, "the batch failed earlier and cannot run");
 	if (b->stage >= STAGE_LEARNED)
 		return WD_OK;
 	b->stage = STAGE_LEARNED;

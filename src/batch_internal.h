@@ -69,6 +69,7 @@ struct wd_batch {
 	size_t *clustered;    /* slot numbers of the clustered, input order */
 	size_t n_clustered;
 	enum batch_stage stage;
+	int failed;           /* a page failed to parse: no more adds */
 };
 
 /* Parses what was added and not parsed yet, and reports its rejections. */

@@ -10,7 +10,8 @@
 /*
  * Two articles of one outlet are different stories when each has at least
  * this share of its words in lines the other lacks. A line seen again is
- * checked against the last article that had it as the same story. Copies of one story
+ * checked against its reference: the first article that had it, replaced
+ * by a later one that had more text of its own. Copies of one story
  * (trimmed, updated, extended) share most lines; different stories share
  * only chrome.
  */
@@ -186,11 +187,16 @@ static double unshared_share(const unsigned char *a, size_t na, const unsigned c
 	return total ? (double)unshared / (double)total : 0.0;
 }
 
-static int stories_differ(const void *a, size_t a_bytes, const void *b, size_t b_bytes)
+/* How a new article (blob a) compares with the reference of a line
+ * (blob b) of its outlet. */
+enum { SAME_STORY, NEW_HAS_MORE, DIFFERENT_STORIES };
+
+static int compare_stories(const void *a, size_t a_bytes, const void *b, size_t b_bytes)
 {
 	size_t na = a_bytes / LINE_BYTES, nb = b_bytes / LINE_BYTES;
-	return unshared_share(a, na, b, nb) >= DIFFERENT_SHARE &&
-	       unshared_share(b, nb, a, na) >= DIFFERENT_SHARE;
+	int a_own = unshared_share(a, na, b, nb) >= DIFFERENT_SHARE;
+	int b_own = unshared_share(b, nb, a, na) >= DIFFERENT_SHARE;
+	return a_own && b_own ? DIFFERENT_STORIES : a_own ? NEW_HAS_MORE : SAME_STORY;
 }
 
 static int store_get(void *st, const char *source, uint64_t line, int64_t *first,
@@ -244,18 +250,19 @@ int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char
 					break;
 				cached_seq = first;
 			}
-			if (stories_differ(blob, bytes, other, other_bytes)) {
+			int how = compare_stories(blob, bytes, other, other_bytes);
+			if (how == DIFFERENT_STORIES) {
 				if ((err = t->put(t->ctx, source, h, first, 1)) < 0 ||
 				    (err = set_add(m, chrome_line_key(skey, h))) < 0)
 					break;
 				if (i64_push(newly, (int64_t)h) < 0)
 					err = wd_fail_oom();
-			} else {
-				/* The same story, or one too short to tell (a brief
-				 * in a page of chrome has few words of its own): the
-				 * next article is compared with this one instead, so
-				 * that a short first article does not hide the chrome
-				 * of every one after it. */
+			} else if (how == NEW_HAS_MORE) {
+				/* The reference has too little of its own to tell (a
+				 * brief in a page of chrome): the next article is
+				 * compared with this one, which has more, so that a
+				 * brief does not hide the chrome of the stories around
+				 * it. A brief after a story keeps the story. */
 				err = t->put(t->ctx, source, h, seq, 0);
 			}
 		}

@@ -67,9 +67,9 @@ chrome_table chrome_store_table(wd_store *st);
 /*
  * Learns from article seq of `source` (lines as blob, known to the table):
  * records lines not seen before for the outlet and marks as chrome those
- * seen before in a different story (the last article with the line that
- * was not one: a line first seen in a short brief is learned as soon as
- * two longer stories have it in a row). Appends to *newly the lines that
+ * seen before in a different story (compared with the line's reference:
+ * its first article, or a later one with more text of its own, so that a
+ * line first seen in a short brief is still learned from the stories). Appends to *newly the lines that
  * became chrome now (the caller re-signs the outlet's articles with them).
  */
 int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char *source,

@@ -18,7 +18,9 @@ static uint64_t splitmix64(uint64_t *state)
  * CMakeLists.txt), the compiler vectorizes it: 5x faster on AVX-512, with
  * the very same results.
  */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(WD_NO_CLONES)
+/* (not under ThreadSanitizer: it instruments the load-time resolver) */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+	!defined(__SANITIZE_THREAD__) && !defined(WD_NO_CLONES)
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 void wd_minhash(uint32_t *sig, uint32_t num_perm, const uint64_t *shingles,

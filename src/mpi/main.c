@@ -400,6 +400,7 @@ typedef struct id_occ {
 	const char *id;
 	uint32_t len, ord;
 	uint64_t hash;
+	unsigned char rejected; /* parsed and left out: the id stays free */
 } id_occ;
 
 static int cmp_id_occ(const void *a, const void *b)
@@ -430,9 +431,11 @@ static int id_verdicts(job *j, uint64_t **out, size_t *n_out)
 	for (size_t i = 0; i < j->n_occ && err == WD_OK; i++) {
 		const occurrence *oc = &j->occ[i];
 		uint32_t len = (uint32_t)strlen(oc->id);
+		unsigned char rejected = oc->slot != NONE && SLOT(j->b, oc->slot)->rejected;
 		bbuf *to = &send[XXH3_64bits(oc->id, len) % (uint64_t)size];
 		if ((err = bbuf_put_u32(to, (uint32_t)(j->rec_off + oc->record))) == WD_OK &&
 		    (err = bbuf_put_u64(to, oc->hash)) == WD_OK &&
+		    (err = bbuf_put(to, &rejected, 1)) == WD_OK &&
 		    (err = bbuf_put_u32(to, len)) == WD_OK)
 			err = bbuf_put(to, oc->id, len);
 	}
@@ -443,6 +446,7 @@ static int id_verdicts(job *j, uint64_t **out, size_t *n_out)
 			id_occ e;
 			e.ord = bread_u32(&r);
 			e.hash = bread_u64(&r);
+			e.rejected = *r.p++;
 			e.len = bread_u32(&r);
 			e.id = (const char *)r.p;
 			r.p += e.len;
@@ -453,13 +457,19 @@ static int id_verdicts(job *j, uint64_t **out, size_t *n_out)
 		}
 	if (n > 1)
 		qsort(occ, n, sizeof *occ, cmp_id_occ);
-	/* the first of each id keeps it; the rest are judged against it */
-	for (size_t i = 0, first = 0; i < n && err == WD_OK; i++) {
+	/* the first of each id that is not left out keeps it (as wd_batch_add:
+	 * a rejected article leaves its id free); the rest are judged against
+	 * it */
+	for (size_t i = 0, first = 0, holder = SIZE_MAX; i < n && err == WD_OK; i++) {
 		if (i == 0 || occ[i].len != occ[first].len ||
-		    memcmp(occ[i].id, occ[first].id, occ[i].len) != 0)
+		    memcmp(occ[i].id, occ[first].id, occ[i].len) != 0) {
 			first = i;
-		int v = i == first ? VERDICT_KEEP
-		        : occ[i].hash == occ[first].hash ? VERDICT_UNCHANGED : VERDICT_DUPLICATE;
+			holder = SIZE_MAX;
+		}
+		int v = holder == SIZE_MAX ? VERDICT_KEEP
+		        : occ[i].hash == occ[holder].hash ? VERDICT_UNCHANGED : VERDICT_DUPLICATE;
+		if (holder == SIZE_MAX && !occ[i].rejected)
+			holder = i;
 		if (v != VERDICT_KEEP) /* no answer: keep */
 			err = bbuf_put_u64(&send[owner_of(j, occ[i].ord)],
 			                   (uint64_t)occ[i].ord << 8 | (uint64_t)v);

@@ -145,12 +145,71 @@ static void test_learned_chrome_persists(void **state)
 	free(dir), free(path), free(x), free(y), free(x_page), free(y_page), free(z), free(z_page);
 }
 
+/* body, then the chrome, every line a paragraph of its own (as a page is
+ * scraped; lines of like length without blank lines read as hard-wrapped
+ * text, and a brief would be joined to the chrome line after it). */
+static char *page_of(const char *body)
+{
+	size_t n = strlen(body) + 2 * strlen(CHROME) + 4, o = 0;
+	char *s = malloc(n);
+	assert_non_null(s);
+	o += (size_t)snprintf(s, n, "%s\n\n", body);
+	for (const char *c = CHROME; *c; c++) {
+		s[o++] = *c;
+		if (*c == '\n')
+			s[o++] = '\n';
+	}
+	s[o] = '\0';
+	return s;
+}
+
+/* An outlet whose stories alternate with briefs (a few words of their own in
+ * the whole page of chrome): a brief cannot be told apart from anything,
+ * but the stories around it can, so the chrome is learned and the briefs,
+ * different items, stay apart. */
+static void test_briefs_between_stories(void **state)
+{
+	(void)state;
+	wd_index *ix;
+	assert_int_equal(wd_index_open(&ix, ":memory:", NULL), WD_OK);
+	static const char *const briefs[] = {
+		"Qtly div three cts vs two cts prior, pay June one.",
+		"Shr loss five cts vs profit nine cts, net down.",
+		"Sugar futures closed higher on firm Asian demand.",
+		"Harbour board names a new chief pilot for the port.",
+		"Rail strike called off after an overnight deal.",
+		"Council approves the budget for the coming year.",
+	};
+	int64_t brief_seq[6];
+	for (int i = 0; i < 6; i++) {
+		char id[32];
+		char *story = gen_story(100 + i, 120);
+		char *page = page_of(story);
+		snprintf(id, sizeof id, "story%d", i);
+		add(ix, id, page, "courier.example");
+		free(page);
+		free(story);
+		page = page_of(briefs[i]);
+		snprintf(id, sizeof id, "brief%d", i);
+		brief_seq[i] = add(ix, id, page, "courier.example");
+		free(page);
+	}
+	/* every brief in a cluster of its own */
+	for (int i = 0; i < 6; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "brief%d", i);
+		assert_string_equal(cluster_of(ix, brief_seq[i]), id);
+	}
+	wd_index_close(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chrome_glue_is_undone),
 		cmocka_unit_test(test_same_story_twice_teaches_nothing),
 		cmocka_unit_test(test_learned_chrome_persists),
+		cmocka_unit_test(test_briefs_between_stories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
