@@ -84,6 +84,48 @@ static size_t ids_find(const wd_batch *b, const char *id, uint64_t h, size_t *po
 
 /* ---- open, add ---- */
 
+/* Regions of a writer: large for docs (few writes), small for keys (a
+ * writer per worker and band). */
+enum { DOC_REGION = 1 << 20, KEY_REGION = 64 << 10 };
+
+static int open_spills(wd_batch *b)
+{
+	size_t n_keys = (size_t)b->threads * b->params.bands;
+	int err;
+	if ((err = spill_open(&b->words)) < 0 || (err = spill_open(&b->docs)) < 0 ||
+	    (err = spill_open(&b->keys)) < 0)
+		return err;
+	b->words_out = calloc(b->threads, sizeof *b->words_out);
+	b->docs_out = calloc(b->threads, sizeof *b->docs_out);
+	b->keys_out = calloc(n_keys, sizeof *b->keys_out);
+	if (!b->words_out || !b->docs_out || !b->keys_out)
+		return wd_fail_oom();
+	for (unsigned t = 0; t < b->threads; t++) {
+		spill_writer_init(&b->words_out[t], b->words, DOC_REGION);
+		spill_writer_init(&b->docs_out[t], b->docs, DOC_REGION);
+	}
+	for (size_t i = 0; i < n_keys; i++)
+		spill_writer_init(&b->keys_out[i], b->keys, KEY_REGION);
+	return WD_OK;
+}
+
+/* Writes what the writers [0, n) hold, so that it can be read. */
+static int flush_all(spill_writer *w, size_t n)
+{
+	int err = WD_OK;
+	for (size_t i = 0; i < n && err == WD_OK; i++)
+		err = spill_flush(&w[i]);
+	return err;
+}
+
+static void free_writers(spill_writer **w, size_t n)
+{
+	for (size_t i = 0; *w && i < n; i++)
+		spill_writer_free(&(*w)[i]);
+	free(*w);
+	*w = NULL;
+}
+
 int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
                   wd_reject_fn reject, void *reject_ctx)
 {
@@ -110,9 +152,9 @@ int wd_batch_open(wd_batch **out, const wd_params *params, unsigned threads,
 		wd_batch_close(b);
 		return err;
 	}
-	if (!(b->filed = calloc((size_t)threads * b->params.bands, sizeof *b->filed))) {
+	if ((err = open_spills(b)) < 0) {
 		wd_batch_close(b);
-		return wd_fail_oom();
+		return err;
 	}
 	*out = b;
 	return WD_OK;
@@ -150,25 +192,39 @@ static int report_rejects(wd_batch *b, size_t from, size_t to)
 	return WD_OK;
 }
 
+/* Parses a slot and files its words for signing. */
+static int parse_slot(wd_batch *b, slot *s, unsigned worker)
+{
+	wd_doc doc;
+	unsigned char *p;
+	int err = doc_parse(&doc, s->title, s->text, s->text_len);
+	if (err == WD_OK)
+		err = doc_check_words(&doc);
+	if (err == WD_OK)
+		err = chrome_lines_blob(&s->lines, &s->lines_bytes, &doc);
+	if (err == WD_OK) {
+		s->doc_bytes = doc_words_packed_size(&doc);
+		if ((err = spill_append(&b->words_out[worker], s->doc_bytes, &s->doc_at, &p)) ==
+		    WD_OK)
+			doc_pack_words(p, &doc);
+	}
+	doc_free(&doc);
+	free(s->title);
+	free(s->text);
+	s->title = s->text = NULL;
+	return err;
+}
+
 static int parse_range(void *ctx, size_t begin, size_t end, unsigned worker)
 {
-	const struct stage *st = ctx;
-	(void)worker;
+	wd_batch *b = ctx;
 	for (size_t i = begin; i < end; i++) {
-		slot *s = &st->page[i];
-		int err = doc_parse(&s->doc, s->title, s->text, s->text_len);
-		if (err == WD_OK)
-			err = doc_check_words(&s->doc);
-		if (err == WD_OK)
-			err = chrome_lines_blob(&s->lines, &s->lines_bytes, &s->doc);
-		if (err == WD_ENOMEM)
+		slot *s = &b->parse.page[i];
+		int err = parse_slot(b, s, worker);
+		if (err == WD_ENOMEM || err == WD_EIO)
 			return err;
 		if (err < 0)
 			reject_slot(s, err);
-		free(s->title);
-		free(s->text);
-		s->title = s->text = NULL;
-		doc_compact(&s->doc); /* signing needs only the words and lines */
 	}
 	return WD_OK;
 }
@@ -201,7 +257,7 @@ static int parse_pending(wd_batch *b)
 	if ((err = finish_parse(b)) < 0 || b->parsed == b->n)
 		return err;
 	b->parse = (struct stage){SLOT(b, b->parsed), b->n - b->parsed};
-	pool_start(b->pool, b->parse.count, 8, parse_range, &b->parse);
+	pool_start(b->pool, b->parse.count, 8, parse_range, b);
 	b->parsing = 1;
 	return WD_OK;
 }
@@ -326,7 +382,7 @@ static int run_learn(wd_batch *b)
 	if (b->stage >= STAGE_LEARNED)
 		return WD_OK;
 	b->stage = STAGE_LEARNED;
-	if ((err = batch_parse_all(b)) < 0)
+	if ((err = batch_parse_all(b)) < 0 || (err = flush_all(b->words_out, b->threads)) < 0)
 		return err;
 	double t = now();
 	if (!b->chrome_given && (err = learn_chrome(b)) < 0)
@@ -338,43 +394,125 @@ static int run_learn(wd_batch *b)
 
 /* ---- sign ---- */
 
+/* Reads n bytes at `at` of spill sp into *buf (grown as needed). */
+static int read_spilled(unsigned char **buf, size_t *cap, const spill *sp, uint64_t at,
+                        size_t n)
+{
+	if (n > *cap) {
+		unsigned char *p = realloc(*buf, n);
+		if (!p)
+			return wd_fail_oom();
+		*buf = p;
+		*cap = n;
+	}
+	return spill_read(sp, at, *buf, n);
+}
+
+/* Signs slot i: reads back its words, files its keys and its packed doc. */
+static int sign_slot(wd_batch *b, size_t i, unsigned worker, uint32_t *sig,
+                     unsigned char **buf, size_t *cap)
+{
+	const wd_params *p = &b->params;
+	slot *s = SLOT(b, i);
+	band_key *keys = NULL;
+	size_t n_keys = 0;
+	wd_doc doc;
+	unsigned char *out;
+	int err = read_spilled(buf, cap, b->words, s->doc_at, s->doc_bytes);
+	long used = err < 0 ? err : doc_unpack_words(&doc, *buf, s->doc_bytes);
+	if (used < 0)
+		return (int)used;
+	err = stage_sign(&keys, &n_keys, sig, &doc, s->source, &b->chrome, p);
+	if (err < 0 && err != WD_ENOMEM) {
+		reject_slot(s, err);
+		s->doc_bytes = 0;
+		doc_free(&doc);
+		return WD_OK;
+	}
+	if (err == WD_OK) {
+		s->doc_bytes = doc_packed_size(&doc);
+		if ((err = spill_append(&b->docs_out[worker], s->doc_bytes, &s->doc_at, &out)) ==
+		    WD_OK)
+			doc_pack(out, &doc);
+	}
+	spill_writer *filed = b->keys_out + (size_t)worker * p->bands;
+	for (size_t k = 0; k < n_keys && err == WD_OK; k++) {
+		key_entry e = {keys[k].key, (uint32_t)i, 0};
+		uint64_t at;
+		err = spill_put(&filed[keys[k].band], &e, sizeof e, &at);
+	}
+	free(keys);
+	doc_free(&doc);
+	return err;
+}
+
 static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 {
 	wd_batch *b = ctx;
-	const wd_params *p = &b->params;
-	uint32_t *sig = malloc(p->num_perm * sizeof *sig);
-	entry_vec *filed = b->filed + (size_t)worker * p->bands;
-	band_key *keys = NULL;
-	size_t n_keys = 0;
-	int err = WD_OK;
-	if (!sig)
-		return wd_fail_oom();
-	for (size_t i = begin; i < end && err == WD_OK; i++) {
-		slot *s = SLOT(b, i);
-		if (s->rejected)
-			continue;
-		err = stage_sign(&keys, &n_keys, sig, &s->doc, s->source, &b->chrome, p);
-		if (err < 0 && err != WD_ENOMEM) {
-			reject_slot(s, err);
-			doc_free(&s->doc);
-			err = WD_OK;
-			continue;
-		}
-		for (size_t k = 0; k < n_keys && err == WD_OK; k++)
-			err = entry_push(&filed[keys[k].band], keys[k].key, (uint32_t)i);
-		free(keys);
-		keys = NULL;
-	}
+	uint32_t *sig = malloc(b->params.num_perm * sizeof *sig);
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	int err = sig ? WD_OK : wd_fail_oom();
+	for (size_t i = begin; i < end && err == WD_OK; i++)
+		if (!SLOT(b, i)->rejected)
+			err = sign_slot(b, i, worker, sig, &buf, &cap);
 	free(sig);
+	free(buf);
 	return err;
 }
 
 void batch_free_filed(wd_batch *b)
 {
-	for (size_t i = 0; b->filed && i < (size_t)b->threads * b->params.bands; i++) {
-		free(b->filed[i].v);
-		b->filed[i] = (entry_vec){0};
+	free_writers(&b->keys_out, (size_t)b->threads * b->params.bands);
+	spill_close(b->keys);
+	b->keys = NULL;
+}
+
+uint64_t batch_keys_filed(const wd_batch *b)
+{
+	uint64_t bytes = 0;
+	for (size_t i = 0; b->keys_out && i < (size_t)b->threads * b->params.bands; i++)
+		for (size_t r = 0; r < b->keys_out[i].n_regions; r++)
+			bytes += b->keys_out[i].regions[r].len;
+	return bytes / sizeof(key_entry);
+}
+
+int batch_band_keys(entry_vec *ev, const wd_batch *b, unsigned t, uint32_t band)
+{
+	const spill_writer *w = &b->keys_out[(size_t)t * b->params.bands + band];
+	size_t n = 0;
+	int err = WD_OK;
+	*ev = (entry_vec){0};
+	for (size_t r = 0; r < w->n_regions; r++)
+		n += w->regions[r].len / sizeof(key_entry);
+	if (!(ev->v = malloc((n ? n : 1) * sizeof *ev->v)))
+		return wd_fail_oom();
+	ev->cap = n;
+	for (size_t r = 0; r < w->n_regions && err == WD_OK; r++) {
+		err = spill_read(b->keys, w->regions[r].at, ev->v + ev->n, w->regions[r].len);
+		ev->n += w->regions[r].len / sizeof(key_entry);
 	}
+	if (err < 0) {
+		free(ev->v);
+		*ev = (entry_vec){0};
+	}
+	return err;
+}
+
+int batch_load_doc(wd_doc *doc, const wd_batch *b, size_t i, unsigned char **buf,
+                   size_t *cap)
+{
+	const slot *s = SLOT(b, i);
+	int err = read_spilled(buf, cap, b->docs, s->doc_at, s->doc_bytes);
+	long used = err < 0 ? err : doc_unpack(doc, *buf, s->doc_bytes);
+	if (err < 0)
+		memset(doc, 0, sizeof *doc);
+	return used < 0 ? (int)used : WD_OK;
+}
+
+int batch_read_packed(unsigned char *out, const wd_batch *b, size_t i)
+{
+	return spill_read(b->docs, SLOT(b, i)->doc_at, out, SLOT(b, i)->doc_bytes);
 }
 
 int batch_sign(wd_batch *b)
@@ -389,8 +527,14 @@ int batch_sign(wd_batch *b)
 		return wd_fail(WD_EINVAL, "a batch holds at most %u articles", UINT32_MAX);
 	double t = now();
 	if ((err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
+	    (err = flush_all(b->docs_out, b->threads)) < 0 ||
+	    (err = flush_all(b->keys_out, (size_t)b->threads * b->params.bands)) < 0 ||
 	    (err = report_rejects(b, 0, b->n)) < 0)
 		return err;
+	/* the words are signed: their file can go */
+	free_writers(&b->words_out, b->threads);
+	spill_close(b->words);
+	b->words = NULL;
 	b->stats.sign_s = now() - t;
 	return WD_OK;
 }
@@ -410,14 +554,15 @@ static int link_bands(void *ctx, size_t begin, size_t end, unsigned worker)
 	wd_batch *b = lc->b;
 	int err = WD_OK;
 	for (size_t band = begin; band < end && err == WD_OK; band++) {
-		entry_vec *parts[MAX_THREADS];
-		for (unsigned t = 0; t < b->threads; t++)
-			parts[t] = &b->filed[(size_t)t * b->params.bands + band];
-		err = link_band(&lc->workers[worker], parts, b->threads);
-		for (unsigned t = 0; t < b->threads; t++) {
-			free(parts[t]->v);
-			*parts[t] = (entry_vec){0};
+		entry_vec vecs[MAX_THREADS] = {{0}}, *parts[MAX_THREADS];
+		for (unsigned t = 0; t < b->threads && err == WD_OK; t++) {
+			parts[t] = &vecs[t];
+			err = batch_band_keys(&vecs[t], b, t, (uint32_t)band);
 		}
+		if (err == WD_OK)
+			err = link_band(&lc->workers[worker], parts, b->threads);
+		for (unsigned t = 0; t < b->threads; t++)
+			free(vecs[t].v);
 	}
 	return err;
 }
@@ -438,6 +583,7 @@ static int link_all(wd_batch *b, uint64_t **pairs, size_t *n_pairs)
 				err = link_add_pair(&workers[0], workers[t].pairs[i]);
 	if (err == WD_OK)
 		err = link_take_pairs(pairs, n_pairs, &workers[0]);
+	batch_free_filed(b);
 	for (unsigned t = 0; t < b->threads; t++)
 		link_worker_free(&workers[t]);
 	free(workers);
@@ -452,17 +598,49 @@ typedef struct verify_ctx {
 	unsigned char *match;
 } verify_ctx;
 
+/* A signed doc read back, kept while the next pairs need it too. */
+typedef struct loaded {
+	size_t slot;     /* (size_t)-1: none */
+	wd_doc doc;
+	unsigned char *buf;
+	size_t cap;
+} loaded;
+
+static int load(loaded *l, const wd_batch *b, size_t i)
+{
+	if (l->slot == i)
+		return WD_OK;
+	doc_free(&l->doc);
+	l->slot = (size_t)-1;
+	int err = batch_load_doc(&l->doc, b, i, &l->buf, &l->cap);
+	if (err == WD_OK)
+		l->slot = i;
+	return err;
+}
+
+static void loaded_free(loaded *l)
+{
+	doc_free(&l->doc);
+	free(l->buf);
+}
+
+/* Pairs are sorted, so the earlier article of one is often the next's. */
 static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 {
 	verify_ctx *vc = ctx;
+	loaded earlier = {.slot = (size_t)-1}, later = {.slot = (size_t)-1};
+	int err = WD_OK;
 	(void)worker;
-	for (size_t i = begin; i < end; i++) {
-		const slot *earlier = SLOT(vc->b, vc->pairs[i] >> 32);
-		const slot *later = SLOT(vc->b, vc->pairs[i] & UINT32_MAX);
-		vc->match[i] = (unsigned char)stage_match(&later->doc, &earlier->doc,
+	for (size_t i = begin; i < end && err == WD_OK; i++) {
+		if ((err = load(&earlier, vc->b, vc->pairs[i] >> 32)) < 0 ||
+		    (err = load(&later, vc->b, vc->pairs[i] & UINT32_MAX)) < 0)
+			break;
+		vc->match[i] = (unsigned char)stage_match(&later.doc, &earlier.doc,
 		                                          vc->b->params.threshold);
 	}
-	return WD_OK;
+	loaded_free(&earlier);
+	loaded_free(&later);
+	return err;
 }
 
 /* ---- group ---- */
@@ -474,19 +652,33 @@ static int earlier_slot(size_t x, size_t y, void *ctx)
 	return cluster_earlier(a->has_ts, a->ts, (int64_t)x, c->has_ts, c->ts, (int64_t)y);
 }
 
+typedef struct similarity_ctx {
+	wd_batch *b;
+	const uint64_t *members; /* root << 32 | slot, sorted: by root */
+} similarity_ctx;
+
 static int similarity_range(void *ctx, size_t begin, size_t end, unsigned worker)
 {
-	wd_batch *b = ctx;
+	similarity_ctx *sc = ctx;
+	loaded rep = {.slot = (size_t)-1}, member = {.slot = (size_t)-1};
+	int err = WD_OK;
 	(void)worker;
-	for (size_t i = begin; i < end; i++) {
-		slot *s = SLOT(b, b->clustered[i]);
-		if (s->root == b->clustered[i])
-			s->similarity = 1.0; /* the representative itself */
-		else
-			s->similarity = stage_similarity(&s->doc, &SLOT(b, s->root)->doc,
-			                                 b->params.threshold);
+	for (size_t i = begin; i < end && err == WD_OK; i++) {
+		size_t root = sc->members[i] >> 32, m = sc->members[i] & UINT32_MAX;
+		if ((err = load(&rep, sc->b, root)) < 0 || (err = load(&member, sc->b, m)) < 0)
+			break;
+		SLOT(sc->b, m)->similarity = stage_similarity(&member.doc, &rep.doc,
+		                                              sc->b->params.threshold);
 	}
-	return WD_OK;
+	loaded_free(&rep);
+	loaded_free(&member);
+	return err;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
 }
 
 /* Clusters = components of the matched pairs; each slot's root becomes its
@@ -496,11 +688,12 @@ static int group(wd_batch *b, const uint64_t *pairs, const unsigned char *match,
 {
 	size_t n = b->n ? b->n : 1;
 	size_t *rep = malloc(n * sizeof *rep);
+	uint64_t *members = malloc(n * sizeof *members);
 	unsigned char *skip = malloc(n);
 	int err;
 	double t = now();
 	b->stage = STAGE_GROUPED;
-	if (!rep || !skip || !(b->clustered = malloc(n * sizeof *b->clustered))) {
+	if (!rep || !members || !skip || !(b->clustered = malloc(n * sizeof *b->clustered))) {
 		err = wd_fail_oom();
 		goto done;
 	}
@@ -509,15 +702,25 @@ static int group(wd_batch *b, const uint64_t *pairs, const unsigned char *match,
 	if ((err = stage_components(rep, b->n, pairs, match, n_pairs, skip, earlier_slot,
 	                            b)) < 0)
 		goto done;
+	/* members other than representatives, by representative: each is
+	 * read back once */
+	size_t n_members = 0;
 	for (size_t i = 0; i < b->n; i++)
 		if (!skip[i]) {
-			SLOT(b, i)->root = rep[i];
+			size_t root = rep[i];
+			SLOT(b, i)->root = root;
+			SLOT(b, i)->similarity = 1.0; /* the representative itself */
 			b->clustered[b->n_clustered++] = i;
+			if (root != i)
+				members[n_members++] = (uint64_t)root << 32 | i;
 		}
-	err = pool_for(b->pool, b->n_clustered, 64, similarity_range, b);
+	qsort(members, n_members, sizeof *members, cmp_u64);
+	err = pool_for(b->pool, n_members, 64, similarity_range,
+	               &(similarity_ctx){b, members});
 done:
 	b->stats.group_s = now() - t;
 	free(rep);
+	free(members);
 	free(skip);
 	return err;
 }
@@ -535,6 +738,7 @@ int wd_batch_run(wd_batch *b)
 	double t = now();
 	if ((err = link_all(b, &pairs, &n_pairs)) < 0)
 		goto done;
+	qsort(pairs, n_pairs, sizeof *pairs, cmp_u64); /* by earlier article */
 	b->stats.link_s = now() - t;
 	b->stats.candidates = n_pairs;
 	if (n_pairs && !(match = malloc(n_pairs))) {
@@ -592,9 +796,12 @@ int wd_batch_sign(wd_batch *b, wd_band_key_fn fn, void *ctx)
 	int err = batch_sign(b);
 	for (size_t band = 0; err == WD_OK && fn && band < b->params.bands; band++)
 		for (unsigned t = 0; err == WD_OK && t < b->threads; t++) {
-			const entry_vec *ev = &b->filed[(size_t)t * b->params.bands + band];
-			for (size_t e = 0; e < ev->n && err == WD_OK; e++)
-				err = fn(SLOT(b, ev->v[e].slot)->id, (uint32_t)band, ev->v[e].key, ctx);
+			entry_vec ev;
+			if ((err = batch_band_keys(&ev, b, t, (uint32_t)band)) < 0)
+				break;
+			for (size_t e = 0; e < ev.n && err == WD_OK; e++)
+				err = fn(SLOT(b, ev.v[e].slot)->id, (uint32_t)band, ev.v[e].key, ctx);
+			free(ev.v);
 		}
 	batch_free_filed(b);
 	return err;
@@ -634,8 +841,14 @@ int wd_batch_verify(int *match, wd_batch *b, const char *id_a, const char *id_b)
 	int err = slot_pair(&pair, b, id_a, id_b);
 	if (err < 0)
 		return err;
-	*match = stage_match(&SLOT(b, pair & UINT32_MAX)->doc, &SLOT(b, pair >> 32)->doc,
-	                     b->params.threshold);
+	loaded earlier = {.slot = (size_t)-1}, later = {.slot = (size_t)-1};
+	if ((err = load(&earlier, b, pair >> 32)) == WD_OK &&
+	    (err = load(&later, b, pair & UINT32_MAX)) == WD_OK)
+		*match = stage_match(&later.doc, &earlier.doc, b->params.threshold);
+	loaded_free(&earlier);
+	loaded_free(&later);
+	if (err < 0)
+		return err;
 	b->stats.candidates++;
 	b->stats.matches += (uint64_t)*match;
 	return WD_OK;
@@ -705,10 +918,12 @@ void wd_batch_close(wd_batch *b)
 		free(s->title);
 		free(s->text);
 		free(s->lines);
-		doc_free(&s->doc);
 	}
 	batch_free_filed(b);
-	free(b->filed);
+	free_writers(&b->words_out, b->threads);
+	free_writers(&b->docs_out, b->threads);
+	spill_close(b->words);
+	spill_close(b->docs);
 	for (size_t i = 0; i < b->n_pages; i++)
 		free(b->pages[i]);
 	free(b->pages);

@@ -10,6 +10,7 @@
 
 #include "batch_stages.h"
 #include "pool.h"
+#include "spill.h"
 
 /* Articles are kept in pages of PAGE slots (a page never moves), and a
  * full page is parsed in the background while the next one fills: enough
@@ -27,7 +28,8 @@ typedef struct slot {
 	char *error;         /* its message */
 	char *title, *text;  /* copies, until parsed */
 	size_t text_len;
-	wd_doc doc;          /* parsed; after signing, only what verify reads */
+	uint64_t doc_at;     /* its packed doc in a spill: the words once */
+	size_t doc_bytes;    /* parsed (b->words), what verify reads once signed (b->docs) */
 	void *lines;         /* lines blob, until chrome is learned */
 	size_t lines_bytes;
 	size_t root;         /* the representative of its cluster */
@@ -62,7 +64,12 @@ struct wd_batch {
 	size_t n_ids, cap_ids;
 	chrome_model chrome;
 	int chrome_given;     /* set by the caller: nothing to learn */
-	entry_vec *filed;     /* [worker * bands + band]: the keys signed */
+	/* What the stages hand on, in temporary files (spill.h): */
+	spill *words;         /* parsed docs (doc_pack_words), until signed */
+	spill *docs;          /* signed docs (doc_pack), for verify and group */
+	spill *keys;          /* LSH keys (key_entry), until linked */
+	spill_writer *words_out, *docs_out; /* [worker] */
+	spill_writer *keys_out; /* [worker * bands + band] */
 	uint64_t *matches;    /* wd_batch_add_match: pairs of slots */
 	size_t n_matches, cap_matches;
 	wd_batch_stats stats;
@@ -82,11 +89,25 @@ void batch_drop(wd_batch *b, size_t i);
 /* Frees the slots' lines blobs (once chrome is learned). */
 void batch_free_lines(wd_batch *b);
 
-/* Signs every slot with b->chrome, filing its keys in b->filed (slot
- * numbers), and reports the slots left out. */
+/* Signs every slot with b->chrome, filing its keys (with slot numbers)
+ * per worker and band, and reports the slots left out. */
 int batch_sign(wd_batch *b);
+
+/* The keys of band filed by signing worker t, into *ev (empty). */
+int batch_band_keys(entry_vec *ev, const wd_batch *b, unsigned t, uint32_t band);
+
+/* How many keys were filed in all. */
+uint64_t batch_keys_filed(const wd_batch *b);
 
 /* Frees the keys filed by batch_sign. */
 void batch_free_filed(wd_batch *b);
+
+/* Slot i's signed doc (what verification reads), read back; doc_free it.
+ * buf/cap: a buffer for the bytes, grown as needed (free it after). */
+int batch_load_doc(wd_doc *doc, const wd_batch *b, size_t i, unsigned char **buf,
+                   size_t *cap);
+
+/* Slot i's signed doc as doc_pack wrote it: slot->doc_bytes into out. */
+int batch_read_packed(unsigned char *out, const wd_batch *b, size_t i);
 
 #endif

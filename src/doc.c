@@ -734,3 +734,59 @@ long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
 	}
 	return (long)used;
 }
+
+/* ---- packed between parsing and signing ---- */
+
+/* Per line: hash (8), first word (4), words (4), kind (1). */
+enum { PACKED_LINE = 17 };
+
+size_t doc_words_packed_size(const wd_doc *d)
+{
+	return 3 * sizeof(uint64_t) + d->n_words * 9 + d->n_lines * PACKED_LINE;
+}
+
+void doc_pack_words(unsigned char *out, const wd_doc *d)
+{
+	uint64_t counts[3] = {d->n_words, d->n_lines, d->n_particle_script_words};
+	out = put_u64s(out, counts, 3);
+	out = put_u64s(out, d->words, d->n_words);
+	memcpy(out, d->word_flags, d->n_words);
+	out += d->n_words;
+	for (size_t i = 0; i < d->n_lines; i++, out += PACKED_LINE) {
+		wd_put_le64(out, d->lines[i].hash);
+		wd_put_le32(out + 8, d->lines[i].first_word);
+		wd_put_le32(out + 12, d->lines[i].n_words);
+		out[16] = d->lines[i].kind;
+	}
+}
+
+long doc_unpack_words(wd_doc *d, const unsigned char *in, size_t len)
+{
+	uint64_t c[3];
+	memset(d, 0, sizeof *d);
+	if (len < sizeof c)
+		return wd_fail(WD_EINVAL, "packed doc truncated");
+	for (int i = 0; i < 3; i++)
+		c[i] = wd_get_le64(in + 8 * i);
+	if (c[0] > len || c[1] > len || sizeof c + c[0] * 9 + c[1] * PACKED_LINE > len)
+		return wd_fail(WD_EINVAL, "packed doc truncated");
+	d->n_words = d->cap_words = c[0];
+	d->n_lines = d->cap_lines = c[1];
+	d->n_particle_script_words = c[2];
+	const unsigned char *p = in + sizeof c;
+	if (get_u64s(&d->words, p, c[0]) < 0 || !(d->word_flags = malloc(c[0] ? c[0] : 1)) ||
+	    !(d->lines = calloc(c[1] ? c[1] : 1, sizeof *d->lines))) {
+		doc_free(d);
+		return wd_fail_oom();
+	}
+	p += c[0] * 8;
+	memcpy(d->word_flags, p, c[0]);
+	p += c[0];
+	for (size_t i = 0; i < c[1]; i++, p += PACKED_LINE) {
+		d->lines[i].hash = wd_get_le64(p);
+		d->lines[i].first_word = wd_get_le32(p + 8);
+		d->lines[i].n_words = wd_get_le32(p + 12);
+		d->lines[i].kind = p[16];
+	}
+	return (long)(p - in);
+}

@@ -105,4 +105,13 @@ size_t doc_packed_size(const wd_doc *doc);
 void doc_pack(unsigned char *out, const wd_doc *doc);
 long doc_unpack(wd_doc *doc, const unsigned char *in, size_t len);
 
+/*
+ * What signing reads of a parsed doc (words, their flags, lines; no text),
+ * as bytes, so that the batch job need not keep every parsed article in
+ * memory until chrome is learned. Same conventions as doc_pack.
+ */
+size_t doc_words_packed_size(const wd_doc *doc);
+void doc_pack_words(unsigned char *out, const wd_doc *doc);
+long doc_unpack_words(wd_doc *doc, const unsigned char *in, size_t len);
+
 #endif

@@ -654,9 +654,7 @@ static int link_keys(job *j, uint64_t **pairs, size_t *n_pairs)
 	wd_batch *b = j->b;
 	int size = j->size, err = WD_OK;
 	uint32_t bands = b->params.bands;
-	uint64_t entries = 0;
-	for (size_t i = 0; i < (size_t)b->threads * bands; i++)
-		entries += b->filed[i].n;
+	uint64_t entries = batch_keys_filed(b);
 	/* bands per round: what the busiest rank sends stays under round_mb */
 	uint64_t most = all_max(entries) * 16, budget = (uint64_t)j->o->round_mb << 20;
 	uint64_t per_round = most ? budget * bands / most : bands;
@@ -671,16 +669,17 @@ static int link_keys(job *j, uint64_t **pairs, size_t *n_pairs)
 		uint32_t b1 = b0 + (uint32_t)per_round < bands ? b0 + (uint32_t)per_round : bands;
 		for (uint32_t band = b0; band < b1 && err == WD_OK; band++)
 			for (unsigned t = 0; t < b->threads && err == WD_OK; t++) {
-				entry_vec *ev = &b->filed[(size_t)t * bands + band];
-				for (size_t e = 0; e < ev->n && err == WD_OK; e++) {
-					bbuf *to = &send[ev->v[e].key % (uint64_t)size];
-					uint32_t ord = (uint32_t)(j->rec_off + j->slot_rec[ev->v[e].slot]);
-					if ((err = bbuf_put_u64(to, ev->v[e].key)) == WD_OK &&
+				entry_vec filed;
+				if ((err = batch_band_keys(&filed, b, t, band)) < 0)
+					break;
+				for (size_t e = 0; e < filed.n && err == WD_OK; e++) {
+					bbuf *to = &send[filed.v[e].key % (uint64_t)size];
+					uint32_t ord = (uint32_t)(j->rec_off + j->slot_rec[filed.v[e].slot]);
+					if ((err = bbuf_put_u64(to, filed.v[e].key)) == WD_OK &&
 					    (err = bbuf_put_u32(to, ord)) == WD_OK)
 						err = bbuf_put_u32(to, band);
 				}
-				free(ev->v);
-				*ev = (entry_vec){0};
+				free(filed.v);
 			}
 		if ((err = all_ok(err)) < 0)
 			break;
@@ -786,7 +785,7 @@ static int fetch(job *j, const uint32_t *ords, size_t n, fetched **out, size_t *
 			uint32_t ord = bread_u32(&r);
 			const slot *sl = SLOT(j->b, j->rec_slot[ord - j->rec_off]);
 			uint32_t id_len = (uint32_t)strlen(sl->id) + 1;
-			uint64_t doc_len = doc_packed_size(&sl->doc);
+			uint64_t doc_len = sl->doc_bytes;
 			bbuf *to = &send[s];
 			if ((err = bbuf_put_u32(to, ord)) == WD_OK &&
 			    (err = bbuf_put_u32(to, (uint32_t)sl->has_ts)) == WD_OK &&
@@ -795,7 +794,8 @@ static int fetch(job *j, const uint32_t *ords, size_t n, fetched **out, size_t *
 			    (err = bbuf_put(to, sl->id, id_len)) == WD_OK &&
 			    (err = bbuf_put_u64(to, doc_len)) == WD_OK &&
 			    (err = bbuf_put(to, NULL, doc_len)) == WD_OK)
-				doc_pack(to->v + to->n - doc_len, &sl->doc);
+				err = batch_read_packed(to->v + to->n - doc_len, j->b,
+				                        j->rec_slot[ord - j->rec_off]);
 		}
 		bbuf_free(&recv[s]);
 	}
@@ -865,6 +865,30 @@ static const slot *local_slot(const job *j, uint64_t ord)
 	return SLOT(j->b, j->rec_slot[ord - j->rec_off]);
 }
 
+/* A local slot's signed doc, read back (doc_free it); buf/cap: a buffer
+ * for the bytes, reused from call to call. */
+static int local_doc(wd_doc *doc, const job *j, size_t slot_no, unsigned char **buf,
+                     size_t *cap)
+{
+	return batch_load_doc(doc, j->b, slot_no, buf, cap);
+}
+
+/* Does the local later article of a pair match the earlier one (local, or
+ * fetched when fx is not NULL)? 0 or 1, or < 0 for an error. */
+static int pair_matches(const job *j, uint64_t x, uint64_t y, const fetched *fx,
+                        unsigned char **buf, size_t *cap)
+{
+	wd_doc later, earlier = {0};
+	int err = local_doc(&later, j, j->rec_slot[y - j->rec_off], buf, cap);
+	if (err == WD_OK && !fx)
+		err = local_doc(&earlier, j, j->rec_slot[x - j->rec_off], buf, cap);
+	if (err == WD_OK)
+		err = stage_match(&later, fx ? &fx->doc : &earlier, j->b->params.threshold);
+	doc_free(&later);
+	doc_free(&earlier);
+	return err;
+}
+
 /* ---- verify ---- */
 
 /* A node of the match graph: an article with its published time. */
@@ -883,7 +907,8 @@ static int verify_pairs(job *j, const uint64_t *pairs, size_t n_pairs, uint64_t 
 	size_t per_round = ((size_t)j->o->round_mb << 20) / DOC_BYTES_GUESS;
 	size_t rounds = (size_t)all_max((n_pairs + per_round - 1) / per_round);
 	uint32_t *want = malloc((per_round + 1) * sizeof *want);
-	size_t cap_m = 0, cap_n = 0;
+	size_t cap_m = 0, cap_n = 0, cap_buf = 0;
+	unsigned char *buf = NULL;
 	int err = want ? WD_OK : wd_fail_oom();
 	*matched = NULL;
 	*nodes = NULL;
@@ -904,9 +929,11 @@ static int verify_pairs(job *j, const uint64_t *pairs, size_t n_pairs, uint64_t 
 			const slot *later = local_slot(j, y);
 			const fetched *fx = is_local(j, x) ? NULL : find_fetched(f, nf, x);
 			const slot *sx = fx ? NULL : local_slot(j, x);
-			if (!stage_match(&later->doc, fx ? &fx->doc : &sx->doc,
-			                 j->b->params.threshold))
+			int m = pair_matches(j, x, y, fx, &buf, &cap_buf);
+			if (m <= 0) {
+				err = m;
 				continue;
+			}
 			if (grow(matched, &cap_m, *n_matched, sizeof **matched) < 0 ||
 			    grow(nodes, &cap_n, *n_nodes + 1, sizeof **nodes) < 0) {
 				err = WD_ENOMEM;
@@ -920,6 +947,7 @@ static int verify_pairs(job *j, const uint64_t *pairs, size_t n_pairs, uint64_t 
 		free_fetched(f, nf);
 	}
 	free(want);
+	free(buf);
 	return all_ok(err);
 }
 
@@ -1047,25 +1075,42 @@ static int group(job *j, uint64_t *matched, size_t n_matched, node *nodes, size_
 	return all_ok(err);
 }
 
+/* Slot i's similarity to its representative: local, or fetched (r). */
+static int similarity_to(double *out, const job *j, size_t i, const fetched *r,
+                         unsigned char **buf, size_t *cap)
+{
+	wd_doc member, rep = {0};
+	int err = local_doc(&member, j, i, buf, cap);
+	if (err == WD_OK && !r)
+		err = local_doc(&rep, j, j->rec_slot[j->reps[i] - j->rec_off], buf, cap);
+	if (err == WD_OK)
+		*out = stage_similarity(&member, r ? &r->doc : &rep, j->b->params.threshold);
+	doc_free(&member);
+	doc_free(&rep);
+	return err;
+}
+
 /* Each clustered article's similarity to its representative, fetching
  * the representatives of other ranks a round at a time. */
 static int similarities(job *j)
 {
 	size_t per_round = ((size_t)j->o->round_mb << 20) / DOC_BYTES_GUESS, n_want = 0;
 	uint32_t *want = malloc((j->n_slots ? j->n_slots : 1) * sizeof *want);
+	unsigned char *buf = NULL;
+	size_t cap = 0;
 	int err = want ? WD_OK : wd_fail_oom();
 	for (size_t i = 0; want && i < j->n_slots; i++)
 		if (!SLOT(j->b, i)->rejected && !is_local(j, j->reps[i]))
 			want[n_want++] = (uint32_t)j->reps[i];
 	n_want = unique_u32(want, n_want);
 	size_t rounds = (size_t)all_max((n_want + per_round - 1) / per_round);
-	for (size_t i = 0; i < j->n_slots; i++) {
+	for (size_t i = 0; i < j->n_slots && err == WD_OK; i++) {
 		slot *s = SLOT(j->b, i);
-		if (!s->rejected && is_local(j, j->reps[i]))
-			s->similarity = j->reps[i] == j->rec_off + j->slot_rec[i]
-			                ? 1.0
-			                : stage_similarity(&s->doc, &local_slot(j, j->reps[i])->doc,
-			                                   j->b->params.threshold);
+		if (s->rejected || !is_local(j, j->reps[i]))
+			continue;
+		s->similarity = 1.0;
+		if (j->reps[i] != j->rec_off + j->slot_rec[i])
+			err = similarity_to(&s->similarity, j, i, NULL, &buf, &cap);
 	}
 	for (size_t round = 0; round < rounds && (err = all_ok(err)) == WD_OK; round++) {
 		size_t from = round * per_round < n_want ? round * per_round : n_want;
@@ -1079,13 +1124,14 @@ static int similarities(job *j)
 			                   ? NULL : find_fetched(f, nf, (uint32_t)j->reps[i]);
 			if (!r)
 				continue;
-			s->similarity = stage_similarity(&s->doc, &r->doc, j->b->params.threshold);
-			if (!(j->rep_ids[i] = strdup(r->id)))
+			if ((err = similarity_to(&s->similarity, j, i, r, &buf, &cap)) == WD_OK &&
+			    !(j->rep_ids[i] = strdup(r->id)))
 				err = wd_fail_oom();
 		}
 		free_fetched(f, nf);
 	}
 	free(want);
+	free(buf);
 	return all_ok(err);
 }
 

@@ -176,6 +176,44 @@ static void test_html_leftovers(void **state)
 	doc_free(&b);
 }
 
+/* The words packed between parsing and signing shingle as the parsed
+ * doc does, and a truncated pack is refused. */
+static void test_words_pack_round_trip(void **state)
+{
+	(void)state;
+	wd_doc d, back;
+	parse(&d, "WASHINGTON (AP) \xE2\x80\x94 The council voted on Tuesday to close "
+	          "the old bridge to lorries after engineers found 2 cracks.\n"
+	          "Share on Facebook\n"
+	          "\xD8\xA7\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 \xD8\xA2\xD8\xA8\xD8\xA7\xD8\xAF\n");
+	size_t n = doc_words_packed_size(&d);
+	unsigned char *buf = malloc(n);
+	assert_non_null(buf);
+	doc_pack_words(buf, &d);
+	assert_int_equal(doc_unpack_words(&back, buf, n), (long)n);
+	assert_int_equal(back.n_words, d.n_words);
+	assert_int_equal(back.n_lines, d.n_lines);
+	assert_int_equal(back.n_particle_script_words, d.n_particle_script_words);
+	assert_memory_equal(back.words, d.words, d.n_words * sizeof *d.words);
+	assert_memory_equal(back.word_flags, d.word_flags, d.n_words);
+	for (size_t i = 0; i < d.n_lines; i++) {
+		assert_int_equal(back.lines[i].hash, d.lines[i].hash);
+		assert_int_equal(back.lines[i].first_word, d.lines[i].first_word);
+		assert_int_equal(back.lines[i].n_words, d.lines[i].n_words);
+		assert_int_equal(back.lines[i].kind, d.lines[i].kind);
+	}
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_int_equal(doc_shingle(&back, 5, 1), WD_OK);
+	assert_int_equal(back.n_set, d.n_set);
+	assert_memory_equal(back.set, d.set, d.n_set * sizeof *d.set);
+	assert_int_equal(back.n_figures, d.n_figures);
+	doc_free(&back);
+	assert_int_equal(doc_unpack_words(&back, buf, n - 1), WD_EINVAL);
+	doc_free(&back);
+	free(buf);
+	doc_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_title_counts_for_short_texts),
 		cmocka_unit_test(test_shorter_shingles_in_particle_scripts),
 		cmocka_unit_test(test_html_leftovers),
+		cmocka_unit_test(test_words_pack_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

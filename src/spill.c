@@ -1,0 +1,150 @@
+/* spill.c - temporary files for the batch job's stages (see spill.h). */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "spill.h"
+
+#include "error.h"
+#include "vec.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct spill {
+	int fd;
+	char *dir;                 /* for messages */
+	_Atomic uint64_t end;      /* bytes reserved so far */
+};
+
+int spill_open(spill **out)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	spill *s;
+	*out = NULL;
+	if (!dir || !dir[0])
+		dir = "/tmp";
+	if (!(s = calloc(1, sizeof *s)) || !(s->dir = strdup(dir))) {
+		free(s);
+		return wd_fail_oom();
+	}
+	snprintf(path, sizeof path, "%s/wiredup-spill.XXXXXX", dir);
+	if ((s->fd = mkstemp(path)) < 0) {
+		int e = errno;
+		free(s->dir);
+		free(s);
+		return wd_fail(WD_EIO, "cannot make a temporary file in %s (set TMPDIR): %s", dir,
+		               strerror(e));
+	}
+	unlink(path); /* gone with the last descriptor, even after a crash */
+	atomic_init(&s->end, 0);
+	*out = s;
+	return WD_OK;
+}
+
+void spill_close(spill *s)
+{
+	if (!s)
+		return;
+	close(s->fd);
+	free(s->dir);
+	free(s);
+}
+
+static int write_all(const spill *s, const unsigned char *p, size_t len, uint64_t at)
+{
+	while (len) {
+		ssize_t n = pwrite(s->fd, p, len, (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return wd_fail(WD_EIO, "cannot write a temporary file in %s: %s", s->dir,
+			               n < 0 ? strerror(errno) : "no space");
+		p += n;
+		len -= (size_t)n;
+		at += (uint64_t)n;
+	}
+	return WD_OK;
+}
+
+int spill_read(const spill *s, uint64_t at, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	while (len) {
+		ssize_t n = pread(s->fd, p, len, (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return wd_fail(WD_EIO, "cannot read a temporary file in %s: %s", s->dir,
+			               n < 0 ? strerror(errno) : "it is shorter than written");
+		p += n;
+		len -= (size_t)n;
+		at += (uint64_t)n;
+	}
+	return WD_OK;
+}
+
+void spill_writer_init(spill_writer *w, spill *file, size_t region_bytes)
+{
+	memset(w, 0, sizeof *w);
+	w->file = file;
+	w->cap = region_bytes;
+}
+
+int spill_flush(spill_writer *w)
+{
+	int err;
+	if (!w->used)
+		return WD_OK;
+	if ((err = write_all(w->file, w->buf, w->used, w->base)) < 0)
+		return err;
+	if (wd_grow(&w->regions, &w->cap_regions, w->n_regions, sizeof *w->regions, 16) < 0)
+		return wd_fail_oom();
+	w->regions[w->n_regions++] = (spill_region){w->base, w->used};
+	w->used = 0;
+	return WD_OK;
+}
+
+int spill_append(spill_writer *w, size_t len, uint64_t *at, unsigned char **p)
+{
+	int err;
+	if (w->used && w->used + len > w->cap && (err = spill_flush(w)) < 0)
+		return err;
+	if (!w->used) {
+		/* a new region: room for this record at least */
+		size_t need = len > w->cap ? len : w->cap;
+		if (!w->buf || need > w->cap) {
+			unsigned char *buf = realloc(w->buf, need);
+			if (!buf)
+				return wd_fail_oom();
+			w->buf = buf;
+			w->cap = need;
+		}
+		w->base = atomic_fetch_add(&w->file->end, (uint64_t)w->cap);
+	}
+	*p = w->buf + w->used;
+	*at = w->base + w->used;
+	w->used += len;
+	return WD_OK;
+}
+
+int spill_put(spill_writer *w, const void *data, size_t len, uint64_t *at)
+{
+	unsigned char *p;
+	int err = spill_append(w, len, at, &p);
+	if (err == WD_OK)
+		memcpy(p, data, len);
+	return err;
+}
+
+void spill_writer_free(spill_writer *w)
+{
+	free(w->buf);
+	free(w->regions);
+	memset(w, 0, sizeof *w);
+}
