@@ -368,7 +368,7 @@ static int learn_chrome(wd_batch *b)
 		if (!s->rejected && s->source)
 			items[n++] = (learn_item){(int64_t)i + 1, s->source, s->lines, s->lines_bytes};
 	}
-	err = stage_learn(&b->chrome, items, n);
+	err = stage_learn(&b->chrome, items, n, b->pool);
 	free(items);
 	return err;
 }

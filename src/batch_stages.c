@@ -104,20 +104,105 @@ static int mem_article_lines(void *ctx, int64_t seq, void **blob, size_t *bytes)
 	return WD_OK;
 }
 
-int stage_learn(chrome_model *m, const learn_item *items, size_t n)
+/* An item with its outlet's key, to sort by outlet. */
+typedef struct keyed_item {
+	uint64_t source_key;
+	learn_item item;
+} keyed_item;
+
+static int cmp_keyed(const void *a, const void *b)
 {
-	line_table t = {.items = items, .n_items = n};
-	chrome_table table = {mem_line_get, mem_line_put, mem_article_lines, &t};
+	const keyed_item *x = a, *y = b;
+	if (x->source_key != y->source_key)
+		return x->source_key < y->source_key ? -1 : 1;
+	return (x->item.seq > y->item.seq) - (x->item.seq < y->item.seq);
+}
+
+/* One outlet's articles: items [begin, begin + n) of learn_ctx.items. */
+typedef struct outlet {
+	size_t begin, n;
+} outlet;
+
+static int cmp_outlet_size(const void *a, const void *b)
+{
+	const outlet *x = a, *y = b;
+	return (x->n < y->n) - (x->n > y->n); /* largest first */
+}
+
+typedef struct learn_ctx {
+	const learn_item *items; /* by outlet, then seq */
+	const outlet *outlets;
+	chrome_model *models;    /* per worker */
+} learn_ctx;
+
+/* Learns outlets [begin, end), each with a table of its own lines. */
+static int learn_outlets(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	const learn_ctx *lc = ctx;
 	i64_vec newly = {0};
-	int err = lines_grow(&t);
-	for (size_t i = 0; i < n && err == WD_OK; i++) {
-		newly.n = 0; /* nothing to re-sign: nothing is signed yet */
-		if (items[i].source)
-			err = chrome_learn(m, &table, items[i].seq, items[i].source, items[i].lines,
-			                   items[i].bytes, &newly);
+	int err = WD_OK;
+	for (size_t o = begin; o < end && err == WD_OK; o++) {
+		const learn_item *items = lc->items + lc->outlets[o].begin;
+		line_table t = {.items = items, .n_items = lc->outlets[o].n};
+		chrome_table table = {mem_line_get, mem_line_put, mem_article_lines, &t};
+		err = lines_grow(&t);
+		for (size_t i = 0; i < t.n_items && err == WD_OK; i++) {
+			newly.n = 0; /* nothing to re-sign: nothing is signed yet */
+			err = chrome_learn(&lc->models[worker], &table, items[i].seq, items[i].source,
+			                   items[i].lines, items[i].bytes, &newly);
+		}
+		free(t.v);
 	}
 	i64_free(&newly);
-	free(t.v);
+	return err;
+}
+
+int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *pool)
+{
+	unsigned threads = pool ? pool_threads(pool) : 1;
+	keyed_item *keyed = malloc((n ? n : 1) * sizeof *keyed);
+	learn_item *sorted = malloc((n ? n : 1) * sizeof *sorted);
+	outlet *outlets = malloc((n ? n : 1) * sizeof *outlets);
+	chrome_model *models = calloc(threads, sizeof *models);
+	size_t n_keyed = 0, n_outlets = 0;
+	int err = WD_OK;
+	if (!keyed || !sorted || !outlets || !models) {
+		err = wd_fail_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = chrome_source_key(items[i].source);
+		if (key) /* no outlet: nothing to learn */
+			keyed[n_keyed++] = (keyed_item){key, items[i]};
+	}
+	qsort(keyed, n_keyed, sizeof *keyed, cmp_keyed);
+	for (size_t i = 0; i < n_keyed; i++) {
+		sorted[i] = keyed[i].item;
+		if (i == 0 || keyed[i].source_key != keyed[i - 1].source_key)
+			outlets[n_outlets++] = (outlet){i, 0};
+		outlets[n_outlets - 1].n++;
+	}
+	free(keyed);
+	keyed = NULL;
+	/* the largest outlets first, so that no worker is left with one at the end */
+	qsort(outlets, n_outlets, sizeof *outlets, cmp_outlet_size);
+	learn_ctx lc = {sorted, outlets, models};
+	if (pool)
+		err = pool_for(pool, n_outlets, 1, learn_outlets, &lc);
+	else
+		err = learn_outlets(&lc, 0, n_outlets, 0);
+	/* the workers' lines, into m */
+	for (unsigned w = 0; w < threads && err == WD_OK; w++)
+		for (size_t i = 0; i < models[w].cap && err == WD_OK; i++)
+			if (models[w].keys[i])
+				err = chrome_add_key(m, models[w].keys[i]);
+done:
+	for (unsigned w = 0; models && w < threads; w++)
+		chrome_free(&models[w]);
+	free(models);
+	free(keyed);
+	free(sorted);
+	free(outlets);
 	return err;
 }
 

@@ -21,6 +21,7 @@
 #include "chrome.h"
 #include "doc.h"
 #include "lsh.h"
+#include "pool.h"
 
 #include <stdint.h>
 
@@ -38,9 +39,11 @@ typedef struct learn_item {
  * Learns each outlet's chrome into *m from items, which are sorted by seq
  * (input order). The outlets are independent: items that hold every
  * article of some outlets, in input order, teach exactly what the whole
- * input teaches about those outlets.
+ * input teaches about those outlets. So each outlet is learned on its
+ * own, with a table of its lines alone (memory follows the largest
+ * outlet, not the input), on the workers of pool (NULL: this thread).
  */
-int stage_learn(chrome_model *m, const learn_item *items, size_t n);
+int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *pool);
 
 /* ---- sign ---- */
 
