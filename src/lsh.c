@@ -19,12 +19,26 @@ uint64_t wd_band_key(const uint32_t *sig, uint32_t band, uint32_t rows, uint64_t
 	return XXH3_64bits_withSeed(buf, 4 * (size_t)rows, seed + band);
 }
 
-static int cmp_band_key(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-	const band_key *x = a, *y = b;
-	if (x->band != y->band)
-		return (x->band > y->band) - (x->band < y->band);
-	return (x->key > y->key) - (x->key < y->key);
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A band's keys are few (one per window and one for the whole text). */
+static void sort_keys(uint64_t *v, size_t n)
+{
+	if (n > 32) {
+		qsort(v, n, sizeof *v, cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 static void min_into(uint32_t *acc, const uint32_t *sig, uint32_t n)
@@ -34,11 +48,13 @@ static void min_into(uint32_t *acc, const uint32_t *sig, uint32_t n)
 			acc[i] = sig[i];
 }
 
-static void add_band_keys(band_key *out, size_t *count, const wd_params *p,
-                          const uint32_t *sig)
+/* Files the keys of signature number `which` of `per_band`: band b's keys
+ * are keys[b * per_band, (b + 1) * per_band). */
+static void add_band_keys(uint64_t *keys, size_t which, size_t per_band,
+                          const wd_params *p, const uint32_t *sig)
 {
 	for (uint32_t b = 0; b < p->bands; b++)
-		out[(*count)++] = (band_key){b, wd_band_key(sig, b, p->rows, p->seed)};
+		keys[b * per_band + which] = wd_band_key(sig, b, p->rows, p->seed);
 }
 
 /*
@@ -52,17 +68,19 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 {
 	const uint32_t K = p->num_perm;
 	size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
-	size_t n_blocks = n_order / LSH_STEP, count = 0, uniq = 0;
-	size_t cap = (1 + n_windows) * p->bands;
+	size_t n_blocks = n_order / LSH_STEP, uniq = 0, per_band = 1 + n_windows;
+	size_t cap = per_band * p->bands;
 	band_key *out = malloc((cap ? cap : 1) * sizeof *out);
+	uint64_t *all = malloc((cap ? cap : 1) * sizeof *all);
 	uint32_t *blocks = malloc(((n_blocks ? n_blocks : 1) + 1) * K * sizeof *blocks);
 	uint32_t *wsig = blocks + (n_blocks ? n_blocks : 1) * (size_t)K;
 	_Static_assert(LSH_WINDOW == 2 * LSH_STEP, "a window is two blocks");
 
 	*keys = NULL;
 	*n = 0;
-	if (!out || !blocks) {
+	if (!out || !all || !blocks) {
 		free(out);
+		free(all);
 		free(blocks);
 		return wd_fail_oom();
 	}
@@ -72,7 +90,7 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 	wd_minhash(sig, K, order + n_blocks * LSH_STEP, n_order - n_blocks * LSH_STEP, p->seed);
 	for (size_t i = 0; i < n_blocks; i++)
 		min_into(sig, blocks + i * K, K);
-	add_band_keys(out, &count, p, sig);
+	add_band_keys(all, 0, per_band, p, sig);
 	for (size_t w = 0; w < n_windows; w++) {
 		if (w + 1 < n_windows) {
 			memcpy(wsig, blocks + w * K, K * sizeof *wsig);
@@ -80,13 +98,18 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 		} else { /* the last window ends with the text */
 			wd_minhash(wsig, K, order + n_order - LSH_WINDOW, LSH_WINDOW, p->seed);
 		}
-		add_band_keys(out, &count, p, wsig);
+		add_band_keys(all, 1 + w, per_band, p, wsig);
 	}
 	free(blocks);
-	qsort(out, count, sizeof *out, cmp_band_key);
-	for (size_t i = 0; i < count; i++)
-		if (uniq == 0 || cmp_band_key(&out[i], &out[uniq - 1]) != 0)
-			out[uniq++] = out[i];
+	/* by band, then key, each once */
+	for (uint32_t b = 0; b < p->bands; b++) {
+		uint64_t *k = all + b * per_band;
+		sort_keys(k, per_band);
+		for (size_t i = 0; i < per_band; i++)
+			if (i == 0 || k[i] != k[i - 1])
+				out[uniq++] = (band_key){b, k[i]};
+	}
+	free(all);
 	*keys = out;
 	*n = uniq;
 	return WD_OK;
