@@ -375,9 +375,16 @@ static int continuation_flags(uint8_t **flags, size_t *n, const char *s, size_t 
 	f[count++] = 1;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-		                                         (utf8proc_ssize_t)(len - i), &cp);
-		if (step <= 0)
+		unsigned char c = (unsigned char)s[i];
+		if (!at_start && c >= ' ' && c < 0x80) {
+			i++; /* plain ASCII within a line: most of the text */
+			continue;
+		}
+		utf8proc_ssize_t step = 1;
+		if (c < 0x80)
+			cp = c;
+		else if ((step = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                  (utf8proc_ssize_t)(len - i), &cp)) <= 0)
 			step = 1, cp = 0;
 		i += (size_t)step;
 		int brk = cp == '\n' || cp == '\f' || cp == 0x85 || cp == 0x2028 || cp == 0x2029 ||
