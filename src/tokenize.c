@@ -79,7 +79,7 @@ static size_t next_cp(const char *s, size_t len, size_t i, utf8proc_int32_t *cp,
  * Spelling folding scans tables, and news repeats its words: remember the
  * final hash of recent words by the hash of their raw bytes (per thread).
  */
-enum { FOLD_MEMO = 1 << 14 };
+enum { FOLD_MEMO = 1 << 16 };
 static _Thread_local struct {
 	uint64_t raw, folded;
 } fold_memo[FOLD_MEMO];
