@@ -142,7 +142,9 @@ static cursor scan_string(cursor p, cursor end, int *escaped)
 			*escaped = 1;
 			p = scan_escape(p, end);
 		} else if (c >= 0x80) {
-			p = scan_utf8(p, end);
+			do /* non-ASCII text comes in runs: stay while it lasts */
+				p = scan_utf8(p, end);
+			while (p && p < end && *p >= 0x80);
 		} else {
 			p++;
 		}
@@ -268,9 +270,9 @@ static unsigned char *put_utf8(unsigned char *t, unsigned long u)
 /* Decodes a validated span in place (the output is never longer: an
  * escape of 2, 6 or 12 bytes gives 1, at most 3, or 4) and terminates it
  * with a NUL; returns its decoded length. */
-static size_t decode_span(const span *s, unsigned char *base, cursor buf)
+static size_t decode_span(const span *s, unsigned char *buf)
 {
-	unsigned char *t = base + (s->start - buf), *w = t;
+	unsigned char *t = buf + (s->start - buf), *w = t; /* s->start, writable */
 	cursor p = s->start;
 	if (!s->escaped) {
 		t[s->end - s->start] = '\0'; /* over the closing quote */
@@ -374,7 +376,7 @@ int json_fields_scan(json_field_value out[JF_COUNT], char *buf, size_t len)
 	/* Valid: only now may the wanted strings be decoded over the line. */
 	for (int f = 0; f < JF_COUNT; f++)
 		if (out[f].kind == JK_STRING) {
-			out[f].len = decode_span(&spans[f], (unsigned char *)buf, start);
+			out[f].len = decode_span(&spans[f], (unsigned char *)buf);
 			out[f].str = buf + (spans[f].start - start);
 		}
 	return 1;
