@@ -4,8 +4,9 @@
  *
  *   wd-floor [--threads N] [--check] [FILE]
  *
- * For every line: read it (getline), decode it (jansson, with the flags the
- * library's reader uses) and take "id" and "text", normalize the text
+ * For every line: read it (getline), decode it as the library's reader does
+ * (json_fields_scan in place, jansson with the reader's flags for the lines
+ * it defers) and take "id" and "text", normalize the text
  * (wd_normalize), split it into hashed words (wd_tokenize) and hash every
  * run of 5 consecutive word hashes once with XXH3 (the bytes and seed that
  * wd_shingle hashes, but no sort, no dedup, nothing stored). A text of
@@ -28,9 +29,10 @@
  * end of the last thread), articles/s, MB/s (10^6 bytes), checksum (sum of
  * all shingle hashes and word counts mod 2^64, so that nothing can be
  * optimized away); then where the time went, in seconds summed over the
- * threads: read_s (getline), decode_s (json_loadb, the field lookups and
- * freeing the article's JSON tree and buffers), normalize_s, tokenize_s,
- * hash_s (the shingle hashes). With --check, also "check ok".
+ * threads: read_s (getline), decode_s (json_fields_scan; for a line it
+ * defers, json_loadb, the field lookups and freeing the tree; and freeing
+ * the article's buffers), normalize_s, tokenize_s, hash_s (the shingle
+ * hashes). With --check, also "check ok".
  *
  * Exit status: 0 done; 1 --check found a difference; 2 usage error;
  * 3 the input could not be read or memory ran out.
@@ -40,6 +42,7 @@
 #endif
 
 #include "wiredup.h"
+#include "json_fields.h" /* private to the library: the reader's decoder */
 
 #include <errno.h>
 #include <jansson.h>
@@ -130,11 +133,15 @@ static int check_against_library(job *j, const uint64_t *words, size_t n_words)
 	return 0;
 }
 
-/* One line (without its newline): decode, normalize, tokenize, hash. */
-static int process_line(job *j, const char *s, size_t len)
+/* One line (without its newline, in a buffer it may change): decode,
+ * normalize, tokenize, hash. */
+static int process_line(job *j, char *s, size_t len)
 {
 	json_error_t jerr;
-	json_t *obj, *id, *text;
+	json_field_value f[JF_COUNT];
+	json_t *obj = NULL, *id, *text;
+	const char *text_str;
+	size_t text_len;
 	char *norm = NULL;
 	size_t norm_len = 0, n_words = 0;
 	uint64_t *words = NULL;
@@ -149,18 +156,26 @@ static int process_line(job *j, const char *s, size_t len)
 	if (blank == len)
 		return 0; /* blank line */
 
-	obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &jerr);
-	id = json_object_get(obj, "id"); /* NULL-safe */
-	text = json_object_get(obj, "text");
-	lap(&j->t_decode, &t);
-	if (!json_is_object(obj) || !(json_is_string(id) || json_is_integer(id)) ||
-	    !json_is_string(text)) {
-		j->rejected++;
-		json_decref(obj);
-		return 0;
+	if (json_fields_scan(f, s, len)) {
+		/* a string or integer id and a string text, as checked below */
+		text_str = f[JF_TEXT].str;
+		text_len = f[JF_TEXT].len;
+	} else {
+		obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &jerr);
+		id = json_object_get(obj, "id"); /* NULL-safe */
+		text = json_object_get(obj, "text");
+		if (!json_is_object(obj) || !(json_is_string(id) || json_is_integer(id)) ||
+		    !json_is_string(text)) {
+			j->rejected++;
+			json_decref(obj);
+			lap(&j->t_decode, &t);
+			return 0;
+		}
+		text_str = json_string_value(text);
+		text_len = json_string_length(text);
 	}
-	if (wd_normalize(&norm, &norm_len, json_string_value(text),
-	                 json_string_length(text)) < 0) {
+	lap(&j->t_decode, &t);
+	if (wd_normalize(&norm, &norm_len, text_str, text_len) < 0) {
 		j->rejected++; /* invalid UTF-8 (or memory) */
 		goto done;
 	}
@@ -232,7 +247,7 @@ static void *run_job(void *arg)
 		lap(&j->t_read, &t);
 		if (n <= 0)
 			break;
-		const char *s = line;
+		char *s = line;
 		size_t len = (size_t)n;
 		if (j->first_range && pos == 0 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;

@@ -2,6 +2,7 @@
 #include "reader.h"
 
 #include "error.h"
+#include "json_fields.h"
 #include "vec.h"
 
 #include <dirent.h>
@@ -92,19 +93,6 @@ int reader_open_jsonl_range(wd_reader **out, const char *path, uint64_t begin,
 	return err;
 }
 
-/* Reads an optional string field; a non-string, non-null value is an error. */
-static int get_string(const char **out, json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return WD_OK;
-	if (!json_is_string(v))
-		return WD_EINPUT;
-	*out = json_string_value(v);
-	return WD_OK;
-}
-
 /* Fails a record with "NAME:LINE: reason". */
 __attribute__((format(printf, 2, 3)))
 static int record_fail(wd_reader *r, const char *fmt, ...)
@@ -137,47 +125,89 @@ static json_t *load_json(wd_reader *r, const char *text, size_t len)
 	return v;
 }
 
-/* The article of a JSON value (r->current, owned by the reader). */
-static int parse_object(wd_article *a, wd_reader *r, json_t *obj)
+/* An optional string field: absent or null gives NULL, another type fails. */
+static int optional_string(const char **out, const json_field_value *v)
 {
-	json_t *id, *text;
-	if (!json_is_object(obj))
-		return record_fail(r, "not a JSON object");
+	*out = v->kind == JK_STRING ? v->str : NULL;
+	return v->kind == JK_STRING || v->kind == JK_NULL || v->kind == JK_ABSENT
+	               ? WD_OK
+	               : WD_EINPUT;
+}
 
+/* The article of a record's fields, from either decoder: every check on
+ * a record's fields and its message is here, once. */
+static int article_of_fields(wd_article *a, wd_reader *r, const json_field_value *f)
+{
+	const json_field_value *id = &f[JF_ID], *text = &f[JF_TEXT];
 	memset(a, 0, sizeof *a);
-	id = json_object_get(obj, "id");
-	if (json_is_string(id)) {
-		a->id = json_string_value(id);
-	} else if (json_is_integer(id)) {
+	if (id->kind == JK_STRING) {
+		a->id = id->str;
+	} else if (id->kind == JK_INTEGER) {
 		snprintf(r->id_buf, sizeof r->id_buf, "%" JSON_INTEGER_FORMAT,
-		         json_integer_value(id));
+		         (json_int_t)id->integer);
 		a->id = r->id_buf;
 	} else {
-		return record_fail(r, id ? "\"id\" must be a string or an integer"
-		                         : "missing \"id\"");
+		return record_fail(r, id->kind == JK_ABSENT ? "missing \"id\""
+		                         : "\"id\" must be a string or an integer");
 	}
 	if (!a->id[0])
 		return record_fail(r, "\"id\" is empty");
-	text = json_object_get(obj, "text");
-	if (!json_is_string(text))
-		return record_fail(r, text ? "article '%s': \"text\" must be a string"
-		                           : "article '%s': missing \"text\"", a->id);
-	a->text = json_string_value(text);
-	a->text_len = json_string_length(text);
+	if (text->kind != JK_STRING)
+		return record_fail(r, text->kind == JK_ABSENT ? "article '%s': missing \"text\""
+		                         : "article '%s': \"text\" must be a string", a->id);
+	a->text = text->str;
+	a->text_len = text->len;
 
-	static const char *const keys[] = {"title", "source", "published", "url"};
+	static const enum json_field optional[] = {JF_TITLE, JF_SOURCE, JF_PUBLISHED, JF_URL};
 	const char **slots[] = {&a->title, &a->source, &a->published, &a->url};
 	for (size_t i = 0; i < 4; i++)
-		if (get_string(slots[i], obj, keys[i]) < 0)
+		if (optional_string(slots[i], &f[optional[i]]) < 0)
 			return record_fail(r, "article '%s': \"%s\" must be a string or null",
-			                   a->id, keys[i]);
-	if (!a->published && get_string(&a->published, obj, "date") < 0)
+			                   a->id, json_field_key[optional[i]]);
+	if (!a->published && optional_string(&a->published, &f[JF_DATE]) < 0)
 		return record_fail(r, "article '%s': \"date\" must be a string or null", a->id);
 	return 1;
 }
 
+/* jansson's integers fit json_field_value's. */
+_Static_assert(sizeof(json_int_t) <= sizeof(long long), "json_int_t is wider than long long");
+
+/* The article of a JSON value (r->current, owned by the reader). */
+static int parse_object(wd_article *a, wd_reader *r, json_t *obj)
+{
+	json_field_value f[JF_COUNT];
+	if (!json_is_object(obj))
+		return record_fail(r, "not a JSON object");
+	for (int i = 0; i < JF_COUNT; i++) {
+		json_t *v = json_object_get(obj, json_field_key[i]);
+		memset(&f[i], 0, sizeof f[i]);
+		if (!v) {
+			f[i].kind = JK_ABSENT;
+		} else if (json_is_null(v)) {
+			f[i].kind = JK_NULL;
+		} else if (json_is_string(v)) {
+			f[i].kind = JK_STRING;
+			f[i].str = json_string_value(v);
+			f[i].len = json_string_length(v);
+		} else if (json_is_integer(v)) {
+			f[i].kind = JK_INTEGER;
+			f[i].integer = json_integer_value(v);
+		} else {
+			f[i].kind = JK_OTHER;
+		}
+	}
+	return article_of_fields(a, r, f);
+}
+
+/* A line of JSON Lines (len bytes in the reader's own buffer). Most lines
+ * are flat objects that json_fields_scan decodes in place, into the
+ * buffer that the article then points into; it defers anything else to
+ * jansson, which then also gives the messages. */
 static int parse_line(wd_article *a, wd_reader *r, char *line, size_t len)
 {
+	json_field_value f[JF_COUNT];
+	if (json_fields_scan(f, line, len))
+		return article_of_fields(a, r, f);
 	if (!(r->current = load_json(r, line, len)))
 		return WD_EINPUT;
 	return parse_object(a, r, r->current);

@@ -159,6 +159,62 @@ static void test_bad_records(void **state)
 	wd_reader_close(r);
 }
 
+/* Each record twice: as a flat object (json_fields) and with a nested
+ * object beside it (jansson): the same article, or the same message. */
+static void test_both_decoders_agree(void **state)
+{
+	static const char *const records[] = {
+		"\"id\": \"a\", \"text\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \xC3\xA9\", "
+		"\"title\": \"T\\n\", \"source\": null, \"published\": \"\", \"url\": \"u\"",
+		"\"id\": -0, \"text\": \"zero\", \"date\": \"2018-07-15\"",
+		"\"id\": 123456789012345678, \"text\": \"\", \"published\": null, \"date\": \"d\"",
+		"\"id\": \"\", \"text\": \"empty id\"",
+		"\"id\": \"b\", \"text\": \"x\", \"title\": 3",
+		"\"id\": \"c\", \"text\": \"x\", \"published\": \"p\", \"date\": 5",
+	};
+	char content[2048];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof records / sizeof *records; i++)
+		n += (size_t)snprintf(content + n, sizeof content - n,
+		                      "{%s}\n{\"meta\": {\"k\": [1]}, %s}\n", records[i], records[i]);
+	wd_reader *r = open_jsonl(state, "a.jsonl", content);
+	for (size_t i = 0; i < sizeof records / sizeof *records; i++) {
+		wd_article a, b;
+		char msg[1024], id[64], text[64];
+		const char *fields[4] = {0};
+		int rc = wd_reader_next(&a, r);
+		if (rc == 1) {
+			/* copies: the strings last until the next call */
+			snprintf(id, sizeof id, "%s", a.id);
+			snprintf(text, sizeof text, "%s", a.text);
+			const char *from[4] = {a.title, a.source, a.published, a.url};
+			for (int f = 0; f < 4; f++)
+				fields[f] = from[f] ? strdup(from[f]) : NULL;
+			assert_int_equal(a.text_len, strlen(text));
+		} else {
+			snprintf(msg, sizeof msg, "%s", strchr(strchr(wd_last_error(), ':') + 1, ':'));
+		}
+		assert_int_equal(wd_reader_next(&b, r), rc);
+		if (rc != 1) {
+			assert_string_equal(strchr(strchr(wd_last_error(), ':') + 1, ':'), msg);
+			continue;
+		}
+		assert_string_equal(b.id, id);
+		assert_string_equal(b.text, text);
+		assert_int_equal(b.text_len, strlen(text));
+		const char *got[4] = {b.title, b.source, b.published, b.url};
+		for (int f = 0; f < 4; f++) {
+			if (!fields[f])
+				assert_null(got[f]);
+			else
+				assert_string_equal(got[f], fields[f]);
+			free((char *)fields[f]);
+		}
+	}
+	expect_end(r);
+	wd_reader_close(r);
+}
+
 static void test_date_fallback(void **state)
 {
 	wd_reader *r = open_jsonl(state, "a.jsonl",
@@ -321,6 +377,7 @@ int main(void)
 		DIR_TEST(test_bom_crlf_blank_lines_last_line),
 		DIR_TEST(test_malformed_json_continues),
 		DIR_TEST(test_bad_records),
+		DIR_TEST(test_both_decoders_agree),
 		DIR_TEST(test_date_fallback),
 		DIR_TEST(test_open_errors),
 		DIR_TEST(test_directory_tree),
