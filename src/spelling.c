@@ -3,7 +3,9 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
+#include <xxhash.h>
 
 /*
  * Tables:
@@ -293,45 +295,77 @@ static size_t fold_beginning(char *buf, const char *w, size_t n)
 	return 0;
 }
 
-/* Is stem + base_end one of the family's words? */
-static int family_has(const family *f, const char *stem, size_t stem_len)
+/*
+ * The families as a table: every word a family rule folds (prefix + stem +
+ * ending), made once from the lists, found by its hash and checked letter
+ * by letter. Entries are made in the rules' order (prefix, family,
+ * ending), and a word already there keeps its first rule, as when the
+ * rules are tried in turn.
+ */
+typedef struct family_entry {
+	uint64_t hash;        /* 0: empty */
+	uint8_t prefix, family, ending;
+	uint16_t word;
+} family_entry;
+
+enum { FAMILY_TABLE = 1 << 16, /* > 2x the 27,980 (prefix, word, ending) */
+       LONGEST = 64 };          /* letters of a family word, with prefix and ending */
+static family_entry family_table[FAMILY_TABLE];
+
+static uint64_t word_hash(const char *w, size_t n)
 {
-	size_t be = strlen(f->base_end);
-	for (size_t k = 0; k < f->n_words; k++) {
-		const char *w = f->words[k];
-		if (strlen(w) == stem_len + be && memcmp(w, stem, stem_len) == 0 &&
-		    memcmp(w + stem_len, f->base_end, be) == 0)
-			return 1;
-	}
-	return 0;
+	uint64_t h = XXH3_64bits(w, n);
+	return h ? h : 1;
 }
 
-/* The word w (after a prefix of p bytes) in family f: its fold or 0. */
-static size_t fold_in_family(char *buf, const char *w, size_t n, size_t p,
-                             const family *f)
+/* Writes prefix + stem + ending `to` (or `from`) of entry e to buf. */
+static size_t entry_word(char *buf, const family_entry *e, int to)
 {
-	for (size_t e = 0; e < f->n_endings; e++) {
-		const pair *end = &f->endings[e];
-		if (!ends_with(w + p, n - p, end->from))
-			continue;
-		size_t stem_len = n - p - strlen(end->from);
-		if (stem_len > 0 && family_has(f, w + p, stem_len))
-			return splice(buf, w, p + stem_len, end->to);
+	const family *f = &families[e->family];
+	const char *w = f->words[e->word], *p = prefixes[e->prefix];
+	const pair *end = &f->endings[e->ending];
+	size_t np = strlen(p), stem = strlen(w) - strlen(f->base_end);
+	const char *tail = to ? end->to : end->from;
+	memcpy(buf, p, np);
+	memcpy(buf + np, w, stem);
+	memcpy(buf + np + stem, tail, strlen(tail));
+	return np + stem + strlen(tail);
+}
+
+static family_entry *family_find(const char *w, size_t n, uint64_t h)
+{
+	char word[LONGEST];
+	size_t j = h & (FAMILY_TABLE - 1);
+	while (family_table[j].hash) {
+		if (family_table[j].hash == h && entry_word(word, &family_table[j], 0) == n &&
+		    memcmp(word, w, n) == 0)
+			return &family_table[j];
+		j = (j + 1) & (FAMILY_TABLE - 1);
 	}
-	return 0;
+	return &family_table[j];
+}
+
+static void build_family_table(void)
+{
+	char word[LONGEST];
+	for (size_t k = 0; k < COUNT(prefixes); k++)
+		for (size_t f = 0; f < COUNT(families); f++)
+			for (size_t e = 0; e < families[f].n_endings; e++)
+				for (size_t w = 0; w < families[f].n_words; w++) {
+					family_entry entry = {0, (uint8_t)k, (uint8_t)f, (uint8_t)e,
+					                      (uint16_t)w};
+					size_t n = entry_word(word, &entry, 0);
+					entry.hash = word_hash(word, n);
+					family_entry *slot = family_find(word, n, entry.hash);
+					if (!slot->hash)
+						*slot = entry;
+				}
 }
 
 static size_t fold_families(char *buf, const char *w, size_t n)
 {
-	for (size_t k = 0; k < COUNT(prefixes); k++) {
-		size_t p = strlen(prefixes[k]), r;
-		if (n <= p || memcmp(w, prefixes[k], p) != 0)
-			continue;
-		for (size_t f = 0; f < COUNT(families); f++)
-			if ((r = fold_in_family(buf, w, n, p, &families[f])))
-				return r;
-	}
-	return 0;
+	const family_entry *e = family_find(w, n, word_hash(w, n));
+	return e->hash ? entry_word(buf, e, 1) : 0;
 }
 
 /* Is base (a word ending in -our) one that American spells -or? */
@@ -395,6 +429,7 @@ static void build_filters(void)
 		mark_end(our_endings[e].from);
 	for (size_t k = 0; k < COUNT(beginnings); k++)
 		mark(could_begin, beginnings[k].from);
+	build_family_table();
 }
 
 /* Could any rule apply to w (ASCII lower case, 2 letters or more)? */
@@ -409,7 +444,8 @@ size_t wd_spelling_fold(char *buf, size_t cap, const char *word, size_t len)
 	assert(cap >= len);
 	(void)cap;
 	memmove(buf, word, len);
-	if (len == 0 || !all_ascii_lower(word, len) || (len >= 2 && !may_fold(word, len)))
+	/* no rule folds a word of one letter; may_fold makes the tables */
+	if (len < 2 || !all_ascii_lower(word, len) || !may_fold(word, len))
 		return len;
 	size_t n = fold_whole(buf, word, len), m;
 	if (n)
