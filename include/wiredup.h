@@ -472,6 +472,7 @@ typedef struct wd_batch_stats {
 	uint64_t rejected;   /* left out while parsing */
 	uint64_t candidates; /* distinct pairs sharing an LSH key */
 	uint64_t matches;    /* of those, verified */
+	uint64_t spilled;    /* bytes written to temporary files, in all */
 } wd_batch_stats;
 
 void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b);

@@ -88,6 +88,10 @@ static size_t ids_find(const wd_batch *b, const char *id, uint64_t h, size_t *po
  * writer per worker and band). */
 enum { DOC_REGION = 1 << 20, KEY_REGION = 64 << 10 };
 
+/* A key as filed: the key and the slot number (native order: the file is
+ * this process's own). */
+enum { KEY_BYTES = 12 };
+
 static int open_spills(wd_batch *b)
 {
 	size_t n_keys = (size_t)b->threads * b->params.bands;
@@ -116,6 +120,14 @@ static int flush_all(spill_writer *w, size_t n)
 	for (size_t i = 0; i < n && err == WD_OK; i++)
 		err = spill_flush(&w[i]);
 	return err;
+}
+
+/* Closes a spill whose data is used up, counting what it held. */
+static void close_spill(wd_batch *b, spill **sp)
+{
+	b->stats.spilled += spill_written(*sp);
+	spill_close(*sp);
+	*sp = NULL;
 }
 
 static void free_writers(spill_writer **w, size_t n)
@@ -437,9 +449,11 @@ static int sign_slot(wd_batch *b, size_t i, unsigned worker, uint32_t *sig,
 	}
 	spill_writer *filed = b->keys_out + (size_t)worker * p->bands;
 	for (size_t k = 0; k < n_keys && err == WD_OK; k++) {
-		key_entry e = {keys[k].key, (uint32_t)i, 0};
 		uint64_t at;
-		err = spill_put(&filed[keys[k].band], &e, sizeof e, &at);
+		if ((err = spill_append(&filed[keys[k].band], KEY_BYTES, &at, &out)) == WD_OK) {
+			memcpy(out, &keys[k].key, 8);
+			memcpy(out + 8, &(uint32_t){(uint32_t)i}, 4);
+		}
 	}
 	free(keys);
 	doc_free(&doc);
@@ -464,8 +478,7 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 void batch_free_filed(wd_batch *b)
 {
 	free_writers(&b->keys_out, (size_t)b->threads * b->params.bands);
-	spill_close(b->keys);
-	b->keys = NULL;
+	close_spill(b, &b->keys);
 }
 
 uint64_t batch_keys_filed(const wd_batch *b)
@@ -474,24 +487,39 @@ uint64_t batch_keys_filed(const wd_batch *b)
 	for (size_t i = 0; b->keys_out && i < (size_t)b->threads * b->params.bands; i++)
 		for (size_t r = 0; r < b->keys_out[i].n_regions; r++)
 			bytes += b->keys_out[i].regions[r].len;
-	return bytes / sizeof(key_entry);
+	return bytes / KEY_BYTES;
 }
 
 int batch_band_keys(entry_vec *ev, const wd_batch *b, unsigned t, uint32_t band)
 {
 	const spill_writer *w = &b->keys_out[(size_t)t * b->params.bands + band];
-	size_t n = 0;
+	size_t n = 0, most = 0;
+	unsigned char *buf = NULL;
 	int err = WD_OK;
 	*ev = (entry_vec){0};
-	for (size_t r = 0; r < w->n_regions; r++)
-		n += w->regions[r].len / sizeof(key_entry);
-	if (!(ev->v = malloc((n ? n : 1) * sizeof *ev->v)))
+	for (size_t r = 0; r < w->n_regions; r++) {
+		n += w->regions[r].len / KEY_BYTES;
+		most = w->regions[r].len > most ? w->regions[r].len : most;
+	}
+	if (!(ev->v = malloc((n ? n : 1) * sizeof *ev->v)) || !(buf = malloc(most ? most : 1))) {
+		free(ev->v);
+		ev->v = NULL;
 		return wd_fail_oom();
+	}
 	ev->cap = n;
 	for (size_t r = 0; r < w->n_regions && err == WD_OK; r++) {
-		err = spill_read(b->keys, w->regions[r].at, ev->v + ev->n, w->regions[r].len);
-		ev->n += w->regions[r].len / sizeof(key_entry);
+		if ((err = spill_read(b->keys, w->regions[r].at, buf, w->regions[r].len)) < 0)
+			break;
+		for (const unsigned char *p = buf; p < buf + w->regions[r].len; p += KEY_BYTES) {
+			key_entry *e = &ev->v[ev->n++];
+			uint32_t slot;
+			memcpy(&e->key, p, 8);
+			memcpy(&slot, p + 8, 4);
+			e->slot = slot;
+			e->next = 0;
+		}
 	}
+	free(buf);
 	if (err < 0) {
 		free(ev->v);
 		*ev = (entry_vec){0};
@@ -533,8 +561,7 @@ int batch_sign(wd_batch *b)
 		return err;
 	/* the words are signed: their file can go */
 	free_writers(&b->words_out, b->threads);
-	spill_close(b->words);
-	b->words = NULL;
+	close_spill(b, &b->words);
 	b->stats.sign_s = now() - t;
 	return WD_OK;
 }
@@ -900,6 +927,7 @@ void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b)
 {
 	*out = b->stats;
 	out->articles = b->n;
+	out->spilled += spill_written(b->words) + spill_written(b->docs) + spill_written(b->keys);
 }
 
 void wd_batch_close(wd_batch *b)

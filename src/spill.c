@@ -19,6 +19,7 @@ struct spill {
 	int fd;
 	char *dir;                 /* for messages */
 	_Atomic uint64_t end;      /* bytes reserved so far */
+	_Atomic uint64_t written;  /* bytes written */
 };
 
 int spill_open(spill **out)
@@ -43,8 +44,14 @@ int spill_open(spill **out)
 	}
 	unlink(path); /* gone with the last descriptor, even after a crash */
 	atomic_init(&s->end, 0);
+	atomic_init(&s->written, 0);
 	*out = s;
 	return WD_OK;
+}
+
+uint64_t spill_written(const spill *s)
+{
+	return s ? atomic_load(&s->written) : 0;
 }
 
 void spill_close(spill *s)
@@ -103,6 +110,7 @@ int spill_flush(spill_writer *w)
 		return WD_OK;
 	if ((err = write_all(w->file, w->buf, w->used, w->base)) < 0)
 		return err;
+	atomic_fetch_add(&w->file->written, (uint64_t)w->used);
 	if (wd_grow(&w->regions, &w->cap_regions, w->n_regions, sizeof *w->regions, 16) < 0)
 		return wd_fail_oom();
 	w->regions[w->n_regions++] = (spill_region){w->base, w->used};

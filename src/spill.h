@@ -26,6 +26,9 @@ int spill_open(spill **out);
 /* Closes it; its bytes are gone. NULL is a no-op. */
 void spill_close(spill *s);
 
+/* Bytes written to it so far. */
+uint64_t spill_written(const spill *s);
+
 /* Reads len bytes at offset at (of flushed records). */
 int spill_read(const spill *s, uint64_t at, void *buf, size_t len);
 

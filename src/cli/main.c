@@ -610,10 +610,12 @@ static int dedup_batch(options *o)
 		fprintf(stderr,
 		        "wiredup: %llu articles, %llu rejected, %llu candidate pairs, %llu matches\n"
 		        "wiredup: seconds: parse %.2f, learn %.2f, sign %.2f, link %.2f, "
-		        "verify %.2f, group %.2f\n",
+		        "verify %.2f, group %.2f\n"
+		        "wiredup: %.1f MB written to temporary files\n",
 		        (unsigned long long)bs.articles, (unsigned long long)bs.rejected,
 		        (unsigned long long)bs.candidates, (unsigned long long)bs.matches,
-		        bs.parse_s, bs.learn_s, bs.sign_s, bs.link_s, bs.verify_s, bs.group_s);
+		        bs.parse_s, bs.learn_s, bs.sign_s, bs.link_s, bs.verify_s, bs.group_s,
+		        (double)bs.spilled / 1e6);
 	}
 	if (err == 0)
 		err = batch_write(o, br.batch);
