@@ -24,6 +24,7 @@
 #include "published.h"
 #include "vec.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,55 @@ static void close_spill(wd_batch *b, spill **sp)
 	b->stats.spilled += spill_written(*sp);
 	spill_close(*sp);
 	*sp = NULL;
+}
+
+/* A region of parsed words and how many of its records are still to be
+ * signed: at 0 its space is given back (spill_discard), so that signing
+ * writes into pages just freed rather than into memory never touched. */
+struct words_region {
+	uint64_t at, len;
+	_Atomic uint64_t left;
+};
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct words_region *x = a, *y = b;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Lists the regions of b->words (once every writer is flushed). */
+static int list_words_regions(wd_batch *b)
+{
+	size_t n = 0, k = 0;
+	for (unsigned t = 0; t < b->threads; t++)
+		n += b->words_out[t].n_regions;
+	if (!(b->words_left = malloc((n ? n : 1) * sizeof *b->words_left)))
+		return wd_fail_oom();
+	for (unsigned t = 0; t < b->threads; t++)
+		for (size_t r = 0; r < b->words_out[t].n_regions; r++, k++) {
+			const spill_region *g = &b->words_out[t].regions[r];
+			b->words_left[k].at = g->at;
+			b->words_left[k].len = g->len;
+			atomic_init(&b->words_left[k].left, g->records);
+		}
+	qsort(b->words_left, n, sizeof *b->words_left, cmp_region);
+	b->n_words_left = n;
+	return WD_OK;
+}
+
+/* The record at `at` of b->words was read for the last time. */
+static void words_signed(wd_batch *b, uint64_t at)
+{
+	size_t lo = 0, hi = b->n_words_left;
+	while (hi - lo > 1) { /* the last region starting at or before at */
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->words_left[mid].at <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo < b->n_words_left && atomic_fetch_sub(&b->words_left[lo].left, 1) == 1)
+		spill_discard(b->words, b->words_left[lo].at, b->words_left[lo].len);
 }
 
 static void free_writers(spill_writer **w, size_t n)
@@ -394,7 +444,8 @@ static int run_learn(wd_batch *b)
 	if (b->stage >= STAGE_LEARNED)
 		return WD_OK;
 	b->stage = STAGE_LEARNED;
-	if ((err = batch_parse_all(b)) < 0 || (err = flush_all(b->words_out, b->threads)) < 0)
+	if ((err = batch_parse_all(b)) < 0 || (err = flush_all(b->words_out, b->threads)) < 0 ||
+	    (err = list_words_regions(b)) < 0)
 		return err;
 	double t = now();
 	if (!b->chrome_given && (err = learn_chrome(b)) < 0)
@@ -431,7 +482,10 @@ static int sign_slot(wd_batch *b, size_t i, unsigned worker, uint32_t *sig,
 	wd_doc doc;
 	unsigned char *out;
 	int err = read_spilled(buf, cap, b->words, s->doc_at, s->doc_bytes);
-	long used = err < 0 ? err : doc_unpack_words(&doc, *buf, s->doc_bytes);
+	if (err < 0)
+		return err;
+	words_signed(b, s->doc_at);
+	long used = doc_unpack_words(&doc, *buf, s->doc_bytes);
 	if (used < 0)
 		return (int)used;
 	err = stage_sign(&keys, &n_keys, sig, &doc, s->source, &b->chrome, p);
@@ -562,6 +616,8 @@ int batch_sign(wd_batch *b)
 	/* the words are signed: their file can go */
 	free_writers(&b->words_out, b->threads);
 	close_spill(b, &b->words);
+	free(b->words_left);
+	b->words_left = NULL;
 	b->stats.sign_s = now() - t;
 	return WD_OK;
 }
@@ -952,6 +1008,7 @@ void wd_batch_close(wd_batch *b)
 	free_writers(&b->docs_out, b->threads);
 	spill_close(b->words);
 	spill_close(b->docs);
+	free(b->words_left);
 	for (size_t i = 0; i < b->n_pages; i++)
 		free(b->pages[i]);
 	free(b->pages);

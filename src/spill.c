@@ -1,6 +1,6 @@
 /* spill.c - temporary files for the batch job's stages (see spill.h). */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* fallocate */
 #endif
 
 #include "spill.h"
@@ -9,6 +9,7 @@
 #include "vec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,8 +114,9 @@ int spill_flush(spill_writer *w)
 	atomic_fetch_add(&w->file->written, (uint64_t)w->used);
 	if (wd_grow(&w->regions, &w->cap_regions, w->n_regions, sizeof *w->regions, 16) < 0)
 		return wd_fail_oom();
-	w->regions[w->n_regions++] = (spill_region){w->base, w->used};
+	w->regions[w->n_regions++] = (spill_region){w->base, w->used, w->records};
 	w->used = 0;
+	w->records = 0;
 	return WD_OK;
 }
 
@@ -138,6 +140,7 @@ int spill_append(spill_writer *w, size_t len, uint64_t *at, unsigned char **p)
 	*p = w->buf + w->used;
 	*at = w->base + w->used;
 	w->used += len;
+	w->records++;
 	return WD_OK;
 }
 
@@ -148,6 +151,18 @@ int spill_put(spill_writer *w, const void *data, size_t len, uint64_t *at)
 	if (err == WD_OK)
 		memcpy(p, data, len);
 	return err;
+}
+
+void spill_discard(spill *s, uint64_t at, uint64_t len)
+{
+#ifdef FALLOC_FL_PUNCH_HOLE
+	(void)fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)at,
+	                (off_t)len);
+#else
+	(void)s;
+	(void)at;
+	(void)len;
+#endif
 }
 
 void spill_writer_free(spill_writer *w)

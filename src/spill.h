@@ -32,9 +32,10 @@ uint64_t spill_written(const spill *s);
 /* Reads len bytes at offset at (of flushed records). */
 int spill_read(const spill *s, uint64_t at, void *buf, size_t len);
 
-/* A region written by a writer: [at, at + len). */
+/* A region written by a writer: [at, at + len), holding `records`. */
 typedef struct spill_region {
 	uint64_t at, len;
+	uint64_t records;
 } spill_region;
 
 typedef struct spill_writer {
@@ -42,6 +43,7 @@ typedef struct spill_writer {
 	unsigned char *buf;       /* the region being filled */
 	size_t used, cap;
 	uint64_t base;            /* its offset in the file */
+	uint64_t records;         /* appended to it */
 	spill_region *regions;    /* every region written, in order */
 	size_t n_regions, cap_regions;
 } spill_writer;
@@ -58,6 +60,11 @@ int spill_put(spill_writer *w, const void *data, size_t len, uint64_t *at);
 
 /* Writes what is buffered (a region, partly filled). */
 int spill_flush(spill_writer *w);
+
+/* Gives back the space of [at, at + len), read for the last time (its
+ * pages leave the page cache at once, for the next writes to reuse while
+ * they are warm). Best effort: a file system that cannot keeps them. */
+void spill_discard(spill *s, uint64_t at, uint64_t len);
 
 /* Frees the buffer and the list of regions (not what was written). */
 void spill_writer_free(spill_writer *w);
