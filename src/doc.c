@@ -97,20 +97,19 @@ static uint32_t last_char(const char *s, size_t len);
 static int ends_sentence(uint32_t c);
 static size_t count_separators(const char *s, size_t len);
 
+/* The next line break in s[i, len), or len (memchr: texts are long). */
+static size_t next_break(const char *s, size_t len, size_t i)
+{
+	const char *p = i < len ? memchr(s + i, '\n', len - i) : NULL;
+	return p ? (size_t)(p - s) : len;
+}
+
 static size_t line_count(const char *s, size_t len)
 {
 	size_t n = 1;
-	for (size_t i = 0; i < len; i++)
-		n += s[i] == '\n';
+	for (size_t i = next_break(s, len, 0); i < len; i = next_break(s, len, i + 1))
+		n++;
 	return n;
-}
-
-/* The start of the text line that holds byte i. */
-static size_t line_start_of(const char *s, size_t i)
-{
-	while (i > 0 && s[i - 1] != '\n')
-		i--;
-	return i;
 }
 
 /*
@@ -121,14 +120,14 @@ static size_t line_start_of(const char *s, size_t i)
 static int is_hard_wrapped(const char *s, size_t len)
 {
 	size_t lines = 0, wrapped = 0, start = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && s[i] != '\n')
-			continue;
+	for (size_t i = next_break(s, len, 0);; i = next_break(s, len, i + 1)) {
 		size_t n = i - start;
 		if (n > 0) {
 			lines++;
 			wrapped += n >= 55 && n <= 85;
 		}
+		if (i == len)
+			break;
 		start = i + 1;
 	}
 	return lines >= WRAP_MIN_LINES && wrapped * 10 >= lines * 6;
@@ -176,19 +175,21 @@ static int ends_line(const char *s, size_t len, size_t line_start, size_t i, int
 static int split_lines(wd_doc *d)
 {
 	int wrapped = is_hard_wrapped(d->norm, d->norm_len);
-	size_t w = 0, line_start = 0, line_no = 0;
+	size_t w = 0, line_start = 0, line_no = 0, text_line = 0;
 	uint32_t first = 0;
 	int in_run = 0;
 	/* the text's lines come after the title's two */
 	int flags_ok = d->line_cont && line_count(d->norm, d->norm_len) == d->n_line_cont + 2;
-	for (size_t i = 0; i <= d->norm_len; i++) {
-		if (i < d->norm_len && d->norm[i] != '\n')
-			continue;
+	for (size_t i = next_break(d->norm, d->norm_len, 0);;
+	     i = next_break(d->norm, d->norm_len, i + 1)) {
+		/* text_line: where the text line ending at i starts */
+		size_t this_line = text_line;
+		text_line = i + 1;
 		line_no++; /* the line after this break */
 		int next_continues = !flags_ok || line_no < 2 || i == d->norm_len ||
 		                     d->line_cont[line_no - 2];
 		if (i < d->norm_len &&
-		    !ends_line(d->norm, d->norm_len, line_start_of(d->norm, i), i, wrapped, in_run,
+		    !ends_line(d->norm, d->norm_len, this_line, i, wrapped, in_run,
 		               next_continues)) {
 			in_run = 1;
 			continue;
@@ -203,6 +204,8 @@ static int split_lines(wd_doc *d)
 		}
 		first = (uint32_t)w;
 		line_start = i + 1;
+		if (i == d->norm_len)
+			break;
 	}
 	return WD_OK;
 }
