@@ -118,13 +118,21 @@ static size_t skip_blanks(const char *s, size_t i, size_t end)
 	return i;
 }
 
+/* (Every line is tried against every agency form: the first byte rules
+ * most out before strlen.) */
 static int equals(const char *s, range r, const char *w)
 {
+	if (r.b == r.a || s[r.a] != w[0])
+		return r.b == r.a && !w[0];
 	return strlen(w) == r.b - r.a && memcmp(s + r.a, w, r.b - r.a) == 0;
 }
 
 static int starts_with(const char *s, range r, const char *w)
 {
+	if (!w[0])
+		return 1;
+	if (r.b == r.a || s[r.a] != w[0])
+		return 0;
 	size_t m = strlen(w);
 	return r.b - r.a >= m && memcmp(s + r.a, w, m) == 0;
 }
