@@ -719,14 +719,23 @@ static int get_u64s(uint64_t **v, const unsigned char *in, size_t n)
 	return 0;
 }
 
+/* The n counts a packed doc starts with. */
+static int get_counts(uint64_t *c, size_t n, const unsigned char *in, size_t len)
+{
+	if (len < n * sizeof *c)
+		return wd_fail(WD_EINVAL, "packed doc truncated");
+	for (size_t i = 0; i < n; i++)
+		c[i] = wd_get_le64(in + 8 * i);
+	return WD_OK;
+}
+
 long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
 {
 	uint64_t c[4];
+	int err;
 	memset(d, 0, sizeof *d);
-	if (len < sizeof c)
-		return wd_fail(WD_EINVAL, "packed doc truncated");
-	for (int i = 0; i < 4; i++)
-		c[i] = wd_get_le64(in + 8 * i);
+	if ((err = get_counts(c, 4, in, len)) < 0)
+		return err;
 	size_t words = c[0] + c[1] + 2 * c[2] + c[3], used = sizeof c + words * sizeof(uint64_t);
 	if (c[0] > len || c[1] > len || c[2] > len || c[3] > len || used > len)
 		return wd_fail(WD_EINVAL, "packed doc truncated");
@@ -773,11 +782,10 @@ void doc_pack_words(unsigned char *out, const wd_doc *d)
 long doc_unpack_words(wd_doc *d, const unsigned char *in, size_t len)
 {
 	uint64_t c[3];
+	int err;
 	memset(d, 0, sizeof *d);
-	if (len < sizeof c)
-		return wd_fail(WD_EINVAL, "packed doc truncated");
-	for (int i = 0; i < 3; i++)
-		c[i] = wd_get_le64(in + 8 * i);
+	if ((err = get_counts(c, 3, in, len)) < 0)
+		return err;
 	if (c[0] > len || c[1] > len || sizeof c + c[0] * 9 + c[1] * PACKED_LINE > len)
 		return wd_fail(WD_EINVAL, "packed doc truncated");
 	d->n_words = d->cap_words = c[0];

@@ -3,6 +3,7 @@
 
 #include "bytes.h"
 #include "error.h"
+#include "shingle.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -19,27 +20,6 @@ uint64_t wd_band_key(const uint32_t *sig, uint32_t band, uint32_t rows, uint64_t
 	return XXH3_64bits_withSeed(buf, 4 * (size_t)rows, seed + band);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* A band's keys are few (one per window and one for the whole text). */
-static void sort_keys(uint64_t *v, size_t n)
-{
-	if (n > 32) {
-		qsort(v, n, sizeof *v, cmp_u64);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		size_t j = i;
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
 
 static void min_into(uint32_t *acc, const uint32_t *sig, uint32_t n)
 {
@@ -101,15 +81,22 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 		add_band_keys(all, 1 + w, per_band, p, wsig);
 	}
 	free(blocks);
-	/* by band, then key, each once */
-	for (uint32_t b = 0; b < p->bands; b++) {
+	/* by band, then key, each once (a band's keys are few: one per window
+	 * and one for the whole text) */
+	int err = WD_OK;
+	for (uint32_t b = 0; b < p->bands && err == WD_OK; b++) {
 		uint64_t *k = all + b * per_band;
-		sort_keys(k, per_band);
-		for (size_t i = 0; i < per_band; i++)
-			if (i == 0 || k[i] != k[i - 1])
-				out[uniq++] = (band_key){b, k[i]};
+		size_t distinct;
+		if ((err = wd_shingle_set_inplace(k, per_band, &distinct)) < 0)
+			break;
+		for (size_t i = 0; i < distinct; i++)
+			out[uniq++] = (band_key){b, k[i]};
 	}
 	free(all);
+	if (err < 0) {
+		free(out);
+		return err;
+	}
 	*keys = out;
 	*n = uniq;
 	return WD_OK;
