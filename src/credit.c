@@ -172,6 +172,8 @@ static const agency_form *lookup_agency(const char *s, range r)
 static size_t separator_at(const char *s, size_t i, size_t end)
 {
 	for (size_t k = 0; k < sizeof credit_separators / sizeof *credit_separators; k++) {
+		if (s[i] != credit_separators[k][0])
+			continue; /* (every byte of a span is tried) */
 		size_t m = strlen(credit_separators[k]);
 		if (end - i >= m && memcmp(s + i, credit_separators[k], m) == 0)
 			return m;
@@ -460,6 +462,8 @@ static const agency_form *agency_opening(const char *s, range r)
 {
 	const agency_form *best = NULL;
 	for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+		if (r.b == r.a || s[r.a] != forms[k].form[0])
+			continue;
 		size_t m = strlen(forms[k].form);
 		if (forms[k].ambiguous || r.b - r.a <= m || s[r.a + m] != ' ' ||
 		    memcmp(s + r.a, forms[k].form, m) != 0)

@@ -302,6 +302,8 @@ static int looks_like_chrome(const char *s, size_t len, uint32_t n_words)
 	if (contains(s, len, "\xC2\xA9") || contains(s, len, "all rights reserved"))
 		return 1;
 	for (size_t i = 0; i < sizeof CHROME_LEADS / sizeof *CHROME_LEADS; i++) {
+		if (!len || s[0] != CHROME_LEADS[i][0])
+			continue;
 		size_t k = strlen(CHROME_LEADS[i]);
 		if (len >= k && memcmp(s, CHROME_LEADS[i], k) == 0)
 			return 1;

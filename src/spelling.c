@@ -253,6 +253,8 @@ static int ends_with(const char *s, size_t n, const char *end)
 
 static int equals(const char *s, size_t n, const char *w)
 {
+	if (!n || s[0] != w[0]) /* most table words, before strlen */
+		return !n && !w[0];
 	return strlen(w) == n && memcmp(s, w, n) == 0;
 }
 
@@ -284,6 +286,8 @@ static size_t fold_whole(char *buf, const char *w, size_t n)
 static size_t fold_beginning(char *buf, const char *w, size_t n)
 {
 	for (size_t k = 0; k < COUNT(beginnings); k++) {
+		if (!n || w[0] != beginnings[k].from[0])
+			continue;
 		size_t m = strlen(beginnings[k].from), t = strlen(beginnings[k].to);
 		assert(t <= m); /* so that buf may be w */
 		if (n >= m && memcmp(w, beginnings[k].from, m) == 0) {
