@@ -693,12 +693,15 @@ static int load(loaded *l, const wd_batch *b, size_t i)
 {
 	if (l->slot == i)
 		return WD_OK;
+	const slot *s = SLOT(b, i);
 	doc_free(&l->doc);
 	l->slot = (size_t)-1;
-	int err = batch_load_doc(&l->doc, b, i, &l->buf, &l->cap);
-	if (err == WD_OK)
-		l->slot = i;
-	return err;
+	int err = read_spilled(&l->buf, &l->cap, b->docs, s->doc_at, s->doc_bytes);
+	long used = err < 0 ? err : doc_view(&l->doc, l->buf, s->doc_bytes); /* no copy */
+	if (used < 0)
+		return (int)used;
+	l->slot = i;
+	return WD_OK;
 }
 
 static void loaded_free(loaded *l)

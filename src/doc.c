@@ -670,6 +670,10 @@ void doc_strip(wd_doc *d)
 
 void doc_free(wd_doc *d)
 {
+	if (d->borrowed) { /* doc_view: the arrays are someone else's */
+		memset(d, 0, sizeof *d);
+		return;
+	}
 	free(d->norm);
 	free(d->words);
 	free(d->word_start);
@@ -731,7 +735,9 @@ static int get_counts(uint64_t *c, size_t n, const unsigned char *in, size_t len
 	return WD_OK;
 }
 
-long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
+/* The counts of a packed doc (set, order, figures, template) into d, and
+ * the bytes it takes, or < 0 when len is too short for it. */
+static long packed_layout(wd_doc *d, const unsigned char *in, size_t len)
 {
 	uint64_t c[4];
 	int err;
@@ -741,11 +747,20 @@ long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
 	size_t words = c[0] + c[1] + 2 * c[2] + c[3], used = sizeof c + words * sizeof(uint64_t);
 	if (c[0] > len || c[1] > len || c[2] > len || c[3] > len || used > len)
 		return wd_fail(WD_EINVAL, "packed doc truncated");
-	const unsigned char *p = in + sizeof c;
 	d->n_set = c[0];
 	d->n_order = c[1];
 	d->n_figures = c[2];
 	d->n_templ = c[3];
+	return (long)used;
+}
+
+long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
+{
+	long used = packed_layout(d, in, len);
+	if (used < 0)
+		return used;
+	const unsigned char *p = in + 4 * sizeof(uint64_t);
+	uint64_t c[4] = {d->n_set, d->n_order, d->n_figures, d->n_templ};
 	if (get_u64s(&d->set, p, c[0]) < 0 || get_u64s(&d->order, p += c[0] * 8, c[1]) < 0 ||
 	    get_u64s(&d->figures, p += c[1] * 8, c[2]) < 0 ||
 	    get_u64s(&d->masked, p += c[2] * 8, c[2]) < 0 ||
@@ -753,7 +768,28 @@ long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
 		doc_free(d);
 		return wd_fail_oom();
 	}
-	return (long)used;
+	return used;
+}
+
+long doc_view(wd_doc *d, const unsigned char *in, size_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if ((uintptr_t)in % sizeof(uint64_t) == 0) {
+		long used = packed_layout(d, in, len);
+		if (used < 0)
+			return used;
+		/* the packed arrays are the arrays: little-endian u64s, aligned */
+		uint64_t *p = (uint64_t *)(uintptr_t)(in + 4 * sizeof(uint64_t));
+		d->set = p;
+		d->order = p += d->n_set;
+		d->figures = p += d->n_order;
+		d->masked = p += d->n_figures;
+		d->templ = p + d->n_figures;
+		d->borrowed = 1;
+		return used;
+	}
+#endif
+	return doc_unpack(d, in, len);
 }
 
 /* ---- packed between parsing and signing ---- */

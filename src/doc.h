@@ -54,6 +54,7 @@ typedef struct wd_doc {
 	size_t n_figures, n_templ;
 	size_t kept_words;
 	int keep_level;         /* 0: all left-outs out ... 3: nothing left out */
+	int borrowed;           /* doc_view: the arrays point into its buffer */
 	int title_kept;         /* the title's words are matched on */
 } wd_doc;
 
@@ -102,6 +103,14 @@ void doc_free(wd_doc *doc);
  * truncated buffer (WD_EINVAL) or WD_ENOMEM.
  */
 size_t doc_packed_size(const wd_doc *doc);
+
+/*
+ * doc_unpack without copying, where it can (a little-endian machine, in
+ * 8-byte aligned): the doc's arrays point into in, which must outlive the
+ * doc unchanged; doc_free then frees nothing of them. Elsewhere it
+ * unpacks. For docs read back only to be compared (the batch job).
+ */
+long doc_view(wd_doc *doc, const unsigned char *in, size_t len);
 void doc_pack(unsigned char *out, const wd_doc *doc);
 long doc_unpack(wd_doc *doc, const unsigned char *in, size_t len);
 

@@ -214,6 +214,39 @@ static void test_words_pack_round_trip(void **state)
 	doc_free(&d);
 }
 
+/* A packed doc viewed in place compares as the unpacked one does, and
+ * doc_free leaves the buffer alone. */
+static void test_view_equals_unpack(void **state)
+{
+	(void)state;
+	wd_doc d, un, view;
+	parse(&d, "The council voted 7 to 2 on Tuesday to close the old bridge to lorries "
+	          "after engineers found cracks in two of its 14 piers last spring.");
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	size_t n = doc_packed_size(&d);
+	uint64_t *buf = malloc(n + 8); /* 8-byte aligned, as the batch job's buffers */
+	assert_non_null(buf);
+	doc_pack((unsigned char *)buf, &d);
+	assert_int_equal(doc_unpack(&un, (unsigned char *)buf, n), (long)n);
+	assert_int_equal(doc_view(&view, (unsigned char *)buf, n), (long)n);
+	assert_int_equal(view.n_set, un.n_set);
+	assert_int_equal(view.n_order, un.n_order);
+	assert_int_equal(view.n_figures, un.n_figures);
+	assert_int_equal(view.n_templ, un.n_templ);
+	assert_memory_equal(view.set, un.set, un.n_set * 8);
+	assert_memory_equal(view.order, un.order, un.n_order * 8);
+	assert_memory_equal(view.figures, un.figures, un.n_figures * 8);
+	assert_memory_equal(view.masked, un.masked, un.n_figures * 8);
+	assert_memory_equal(view.templ, un.templ, un.n_templ * 8);
+	assert_int_equal(doc_view(&view, (unsigned char *)buf, n - 1), WD_EINVAL);
+	assert_int_equal(doc_view(&view, (unsigned char *)buf, n), (long)n);
+	doc_free(&view); /* frees nothing of buf (ASan would say) */
+	assert_null(view.set);
+	doc_free(&un);
+	doc_free(&d);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_shorter_shingles_in_particle_scripts),
 		cmocka_unit_test(test_html_leftovers),
 		cmocka_unit_test(test_words_pack_round_trip),
+		cmocka_unit_test(test_view_equals_unpack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
