@@ -471,7 +471,10 @@ typedef struct wd_batch_stats {
 	uint64_t articles;   /* added (repeats aside) */
 	uint64_t rejected;   /* left out while parsing */
 	uint64_t candidates; /* distinct pairs sharing an LSH key */
-	uint64_t matches;    /* of those, verified */
+	uint64_t matches;    /* of those, found to match; wd_batch_run skips a
+	                      * pair already joined by other matches (it cannot
+	                      * change a cluster), so its count varies a little
+	                      * from run to run: the clusters do not */
 	uint64_t spilled;    /* bytes written to temporary files, in all */
 } wd_batch_stats;
 

@@ -675,11 +675,41 @@ static int link_all(wd_batch *b, uint64_t **pairs, size_t *n_pairs)
 
 /* ---- verify ---- */
 
+/*
+ * A cluster of s copies is about s^2/2 candidate pairs, of which s - 1
+ * make it. So the workers join the articles of every match at once in a
+ * shared union-find, and skip a pair whose articles are joined already:
+ * it could not change a cluster. Which pairs get skipped depends on the
+ * workers' timing; the clusters do not (a skipped match joins what is
+ * joined anyway), only the count of matches (wd_batch_stats) does.
+ */
 typedef struct verify_ctx {
 	wd_batch *b;
 	const uint64_t *pairs;
 	unsigned char *match;
+	_Atomic size_t *joined; /* union-find: a parent per slot */
 } verify_ctx;
+
+static size_t joined_root(_Atomic size_t *parent, size_t i)
+{
+	size_t p;
+	while ((p = atomic_load_explicit(&parent[i], memory_order_acquire)) != i)
+		i = p;
+	return i;
+}
+
+/* Joins the sets of x and y: the larger root points at the smaller. */
+static void join(_Atomic size_t *parent, size_t x, size_t y)
+{
+	for (;;) {
+		size_t rx = joined_root(parent, x), ry = joined_root(parent, y);
+		if (rx == ry)
+			return;
+		size_t hi = rx > ry ? rx : ry, lo = rx < ry ? rx : ry;
+		if (atomic_compare_exchange_weak(&parent[hi], &hi, lo))
+			return;
+	}
+}
 
 /* A signed doc read back, kept while the next pairs need it too. */
 typedef struct loaded {
@@ -718,11 +748,16 @@ static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	int err = WD_OK;
 	(void)worker;
 	for (size_t i = begin; i < end && err == WD_OK; i++) {
-		if ((err = load(&earlier, vc->b, vc->pairs[i] >> 32)) < 0 ||
-		    (err = load(&later, vc->b, vc->pairs[i] & UINT32_MAX)) < 0)
+		size_t x = vc->pairs[i] >> 32, y = vc->pairs[i] & UINT32_MAX;
+		vc->match[i] = 0;
+		if (joined_root(vc->joined, x) == joined_root(vc->joined, y))
+			continue;
+		if ((err = load(&earlier, vc->b, x)) < 0 || (err = load(&later, vc->b, y)) < 0)
 			break;
 		vc->match[i] = (unsigned char)stage_match(&later.doc, &earlier.doc,
 		                                          vc->b->params.threshold);
+		if (vc->match[i])
+			join(vc->joined, x, y);
 	}
 	loaded_free(&earlier);
 	loaded_free(&later);
@@ -811,6 +846,21 @@ done:
 	return err;
 }
 
+/* match[i] of each pair: 1 or 0 (0 too where not compared). */
+static int verify_all(wd_batch *b, const uint64_t *pairs, unsigned char *match,
+                      size_t n_pairs)
+{
+	_Atomic size_t *joined = malloc((b->n ? b->n : 1) * sizeof *joined);
+	if (!joined)
+		return wd_fail_oom();
+	for (size_t i = 0; i < b->n; i++)
+		atomic_init(&joined[i], i);
+	int err = pool_for(b->pool, n_pairs, 256, verify_range,
+	                   &(verify_ctx){b, pairs, match, joined});
+	free((void *)joined);
+	return err;
+}
+
 int wd_batch_run(wd_batch *b)
 {
 	uint64_t *pairs = NULL;
@@ -832,8 +882,7 @@ int wd_batch_run(wd_batch *b)
 		goto done;
 	}
 	t = now();
-	if ((err = pool_for(b->pool, n_pairs, 256, verify_range,
-	                    &(verify_ctx){b, pairs, match})) < 0)
+	if ((err = verify_all(b, pairs, match, n_pairs)) < 0)
 		goto done;
 	b->stats.verify_s = now() - t;
 	for (size_t i = 0; i < n_pairs; i++)
