@@ -22,6 +22,7 @@
 #include "error.h"
 #include "index_internal.h"
 #include "published.h"
+#include "shingle.h"
 #include "vec.h"
 
 #include <stdatomic.h>
@@ -796,11 +797,6 @@ static int similarity_range(void *ctx, size_t begin, size_t end, unsigned worker
 	return err;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
 
 /* Clusters = components of the matched pairs; each slot's root becomes its
  * cluster's representative (earliest member). */
@@ -835,7 +831,8 @@ static int group(wd_batch *b, const uint64_t *pairs, const unsigned char *match,
 			if (root != i)
 				members[n_members++] = (uint64_t)root << 32 | i;
 		}
-	qsort(members, n_members, sizeof *members, cmp_u64);
+	if ((err = wd_shingle_set_inplace(members, n_members, &n_members)) < 0)
+		goto done;
 	err = pool_for(b->pool, n_members, 64, similarity_range,
 	               &(similarity_ctx){b, members});
 done:
@@ -874,7 +871,9 @@ int wd_batch_run(wd_batch *b)
 	double t = now();
 	if ((err = link_all(b, &pairs, &n_pairs)) < 0)
 		goto done;
-	qsort(pairs, n_pairs, sizeof *pairs, cmp_u64); /* by earlier article */
+	/* by earlier article: the shingles' radix sort (pairs are distinct) */
+	if ((err = wd_shingle_set_inplace(pairs, n_pairs, &n_pairs)) < 0)
+		goto done;
 	b->stats.link_s = now() - t;
 	b->stats.candidates = n_pairs;
 	if (n_pairs && !(match = malloc(n_pairs))) {

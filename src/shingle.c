@@ -66,10 +66,15 @@ static size_t sort_unique(uint64_t *v, size_t n)
 
 uint64_t wd_shingle_hash(const uint64_t *words, size_t n, uint64_t seed)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* the words in memory are already their little-endian bytes */
+	return XXH3_64bits_withSeed(words, 8 * n, seed);
+#else
 	unsigned char buf[8 * 64]; /* k <= 64, checked by wd_params_resolve */
 	for (size_t i = 0; i < n; i++)
 		wd_put_le64(buf + 8 * i, words[i]);
 	return XXH3_64bits_withSeed(buf, 8 * n, seed);
+#endif
 }
 
 int wd_shingle(uint64_t **shingles, size_t *n, const uint64_t *words,
