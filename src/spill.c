@@ -64,15 +64,19 @@ void spill_close(spill *s)
 	free(s);
 }
 
-static int write_all(const spill *s, const unsigned char *p, size_t len, uint64_t at)
+/* Writes (or reads) all of [at, at + len), through short transfers. */
+static int transfer(const spill *s, unsigned char *p, size_t len, uint64_t at, int writing)
 {
 	while (len) {
-		ssize_t n = pwrite(s->fd, p, len, (off_t)at);
+		ssize_t n = writing ? pwrite(s->fd, p, len, (off_t)at)
+		                    : pread(s->fd, p, len, (off_t)at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return wd_fail(WD_EIO, "cannot write a temporary file in %s: %s", s->dir,
-			               n < 0 ? strerror(errno) : "no space");
+			return wd_fail(WD_EIO, "cannot %s a temporary file in %s: %s",
+			               writing ? "write" : "read", s->dir,
+			               n < 0 ? strerror(errno)
+			                     : writing ? "no space" : "it is shorter than written");
 		p += n;
 		len -= (size_t)n;
 		at += (uint64_t)n;
@@ -82,19 +86,7 @@ static int write_all(const spill *s, const unsigned char *p, size_t len, uint64_
 
 int spill_read(const spill *s, uint64_t at, void *buf, size_t len)
 {
-	unsigned char *p = buf;
-	while (len) {
-		ssize_t n = pread(s->fd, p, len, (off_t)at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return wd_fail(WD_EIO, "cannot read a temporary file in %s: %s", s->dir,
-			               n < 0 ? strerror(errno) : "it is shorter than written");
-		p += n;
-		len -= (size_t)n;
-		at += (uint64_t)n;
-	}
-	return WD_OK;
+	return transfer(s, buf, len, at, 0);
 }
 
 void spill_writer_init(spill_writer *w, spill *file, size_t region_bytes)
@@ -109,7 +101,7 @@ int spill_flush(spill_writer *w)
 	int err;
 	if (!w->used)
 		return WD_OK;
-	if ((err = write_all(w->file, w->buf, w->used, w->base)) < 0)
+	if ((err = transfer(w->file, w->buf, w->used, w->base, 1)) < 0)
 		return err;
 	atomic_fetch_add(&w->file->written, (uint64_t)w->used);
 	if (wd_grow(&w->regions, &w->cap_regions, w->n_regions, sizeof *w->regions, 16) < 0)
