@@ -136,15 +136,6 @@ int spill_append(spill_writer *w, size_t len, uint64_t *at, unsigned char **p)
 	return WD_OK;
 }
 
-int spill_put(spill_writer *w, const void *data, size_t len, uint64_t *at)
-{
-	unsigned char *p;
-	int err = spill_append(w, len, at, &p);
-	if (err == WD_OK)
-		memcpy(p, data, len);
-	return err;
-}
-
 void spill_discard(spill *s, uint64_t at, uint64_t len)
 {
 #ifdef FALLOC_FL_PUNCH_HOLE

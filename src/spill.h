@@ -55,9 +55,6 @@ void spill_writer_init(spill_writer *w, spill *file, size_t region_bytes);
  * next call; *at is where it will be read. */
 int spill_append(spill_writer *w, size_t len, uint64_t *at, unsigned char **p);
 
-/* Appends a record; *at is where it will be read. */
-int spill_put(spill_writer *w, const void *data, size_t len, uint64_t *at);
-
 /* Writes what is buffered (a region, partly filled). */
 int spill_flush(spill_writer *w);
 
