@@ -458,6 +458,27 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 /* Clusters what was added. Call once, after the last wd_batch_add. */
 int wd_batch_run(wd_batch *b);
 
+/*
+ * Makes the job keep what an index stores of each article (its fields,
+ * signature and lines, every verified match with its scores, what chrome
+ * learning found), for wd_batch_write_index. Call before the first
+ * wd_batch_add. wd_batch_run then compares every candidate pair (it skips
+ * none), and the temporary files hold the texts too.
+ */
+int wd_batch_keep_articles(wd_batch *b);
+
+/*
+ * After wd_batch_run of a job that keeps its articles: writes them into
+ * the index at path, which must be new (created if missing) or hold no
+ * article yet, with the job's parameters. The index ends as adding the
+ * same articles in input order with wd_index_add would leave it (the same
+ * articles, ingest numbers, clusters, LSH bands, matches and learned
+ * chrome; only its change log starts empty), in one transaction: a crash
+ * leaves it as it was. Far faster than adding articles one by one, for a
+ * first load.
+ */
+int wd_batch_write_index(wd_batch *b, const char *path);
+
 /* The number of articles clustered (added, not rejected), after the run. */
 size_t wd_batch_size(const wd_batch *b);
 

@@ -19,11 +19,13 @@
 
 #include "article.h"
 #include "batch_internal.h"
+#include "bytes.h"
 #include "error.h"
 #include "index_internal.h"
 #include "published.h"
 #include "shingle.h"
 #include "vec.h"
+#include "verify.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -255,6 +257,15 @@ static int report_rejects(wd_batch *b, size_t from, size_t to)
 	return WD_OK;
 }
 
+/* Keeps an article's credit (for an index). */
+static int keep_credit(slot *s, const wd_credit_info *c)
+{
+	if ((c->agency[0] && !(s->agency = strdup(c->agency))) ||
+	    (c->place[0] && !(s->place = strdup(c->place))))
+		return wd_fail_oom();
+	return WD_OK;
+}
+
 /* Parses a slot and files its words for signing. */
 static int parse_slot(wd_batch *b, slot *s, unsigned worker)
 {
@@ -265,6 +276,8 @@ static int parse_slot(wd_batch *b, slot *s, unsigned worker)
 		err = doc_check_words(&doc);
 	if (err == WD_OK)
 		err = chrome_lines_blob(&s->lines, &s->lines_bytes, &doc);
+	if (err == WD_OK && b->keep)
+		err = keep_credit(s, &doc.credit);
 	if (err == WD_OK) {
 		s->doc_bytes = doc_words_packed_size(&doc);
 		if ((err = spill_append(&b->words_out[worker], s->doc_bytes, &s->doc_at, &p)) ==
@@ -330,6 +343,60 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* ---- the fields an index stores, kept in b->records ---- */
+
+/* A record is title, source, published, url and text as given (the slot's
+ * source is NULL for ""), each as its length + 1 (0: NULL; 8 bytes,
+ * little-endian) and its bytes. */
+enum { RECORD_FIELDS = 5 };
+
+static size_t field_size(const char *s, size_t len)
+{
+	return 8 + (s ? len : 0);
+}
+
+static unsigned char *put_field(unsigned char *p, const char *s, size_t len)
+{
+	wd_put_le64(p, s ? (uint64_t)len + 1 : 0);
+	if (s)
+		memcpy(p + 8, s, len);
+	return p + 8 + (s ? len : 0);
+}
+
+/* Files the fields of the article in slot s. */
+static int keep_record(wd_batch *b, slot *s, const wd_article *a)
+{
+	const char *f[RECORD_FIELDS] = {a->title, a->source, a->published, a->url, a->text};
+	size_t len[RECORD_FIELDS];
+	for (int i = 0; i < RECORD_FIELDS - 1; i++)
+		len[i] = f[i] ? strlen(f[i]) : 0;
+	len[RECORD_FIELDS - 1] = a->text_len;
+	unsigned char *p;
+	int err;
+	s->record_bytes = 0;
+	for (int i = 0; i < RECORD_FIELDS; i++)
+		s->record_bytes += field_size(f[i], len[i]);
+	if ((err = spill_append(&b->records_out, s->record_bytes, &s->record_at, &p)) < 0)
+		return err;
+	for (int i = 0; i < RECORD_FIELDS; i++)
+		p = put_field(p, f[i], len[i]);
+	return WD_OK;
+}
+
+int wd_batch_keep_articles(wd_batch *b)
+{
+	int err;
+	if (b->n || b->stage != STAGE_ADD)
+		return wd_fail(WD_EINVAL, "articles are kept only from the first one added");
+	if (b->keep)
+		return WD_OK;
+	if ((err = spill_open(&b->records)) < 0)
+		return err;
+	spill_writer_init(&b->records_out, b->records, DOC_REGION);
+	b->keep = 1;
+	return WD_OK;
+}
+
 int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
                  uint64_t tag)
 {
@@ -370,6 +437,8 @@ int wd_batch_add(wd_add_status *status, wd_batch *b, const wd_article *article,
 	}
 	slot *s = SLOT(b, b->n);
 	memset(s, 0, sizeof *s);
+	if (b->keep && (err = keep_record(b, s, &a)) < 0)
+		return err;
 	s->id = strdup(a.id);
 	s->source = dup_or_null(a.source && a.source[0] ? a.source : NULL);
 	s->title = dup_or_null(a.title);
@@ -431,7 +500,7 @@ static int learn_chrome(wd_batch *b)
 		if (!s->rejected && s->source)
 			items[n++] = (learn_item){(int64_t)i + 1, s->source, s->lines, s->lines_bytes};
 	}
-	err = stage_learn(&b->chrome, items, n, b->pool);
+	err = stage_learn(&b->chrome, items, n, b->pool, b->keep ? &b->learned : NULL);
 	free(items);
 	return err;
 }
@@ -446,21 +515,21 @@ static int run_learn(wd_batch *b)
 		return WD_OK;
 	b->stage = STAGE_LEARNED;
 	if ((err = batch_parse_all(b)) < 0 || (err = flush_all(b->words_out, b->threads)) < 0 ||
-	    (err = list_words_regions(b)) < 0)
+	    (err = flush_all(&b->records_out, b->keep)) < 0 || (err = list_words_regions(b)) < 0)
 		return err;
 	double t = now();
 	if (!b->chrome_given && (err = learn_chrome(b)) < 0)
 		return err;
-	batch_free_lines(b);
+	if (!b->keep) /* an index stores them */
+		batch_free_lines(b);
 	b->stats.learn_s = now() - t;
 	return WD_OK;
 }
 
 /* ---- sign ---- */
 
-/* Reads n bytes at `at` of spill sp into *buf (grown as needed). */
-static int read_spilled(unsigned char **buf, size_t *cap, const spill *sp, uint64_t at,
-                        size_t n)
+/* Makes *buf (of *cap bytes) hold at least n. */
+static int grow_buf(unsigned char **buf, size_t *cap, size_t n)
 {
 	if (n > *cap) {
 		unsigned char *p = realloc(*buf, n);
@@ -469,7 +538,15 @@ static int read_spilled(unsigned char **buf, size_t *cap, const spill *sp, uint6
 		*buf = p;
 		*cap = n;
 	}
-	return spill_read(sp, at, *buf, n);
+	return WD_OK;
+}
+
+/* Reads n bytes at `at` of spill sp into *buf (grown as needed). */
+static int read_spilled(unsigned char **buf, size_t *cap, const spill *sp, uint64_t at,
+                        size_t n)
+{
+	int err = grow_buf(buf, cap, n);
+	return err < 0 ? err : spill_read(sp, at, *buf, n);
 }
 
 /* Signs slot i: reads back its words, files its keys and its packed doc. */
@@ -497,10 +574,15 @@ static int sign_slot(wd_batch *b, size_t i, unsigned worker, uint32_t *sig,
 		return WD_OK;
 	}
 	if (err == WD_OK) {
+		size_t sig_bytes = batch_sig_bytes(b);
 		s->doc_bytes = doc_packed_size(&doc);
-		if ((err = spill_append(&b->docs_out[worker], s->doc_bytes, &s->doc_at, &out)) ==
-		    WD_OK)
+		if ((err = spill_append(&b->docs_out[worker], s->doc_bytes + sig_bytes, &s->doc_at,
+		                        &out)) == WD_OK) {
 			doc_pack(out, &doc);
+			memset(out + s->doc_bytes, 0, sig_bytes);
+			for (uint32_t k = 0; b->keep && k < p->num_perm; k++)
+				wd_put_le32(out + s->doc_bytes + 4 * (size_t)k, sig[k]);
+		}
 	}
 	spill_writer *filed = b->keys_out + (size_t)worker * p->bands;
 	for (size_t k = 0; k < n_keys && err == WD_OK; k++) {
@@ -593,6 +675,54 @@ int batch_load_doc(wd_doc *doc, const wd_batch *b, size_t i, unsigned char **buf
 	return used < 0 ? (int)used : WD_OK;
 }
 
+int batch_read_record(wd_article *a, const wd_batch *b, size_t i, unsigned char **buf,
+                      size_t *cap)
+{
+	const slot *s = SLOT(b, i);
+	char *field[RECORD_FIELDS];
+	size_t len[RECORD_FIELDS];
+	/* one byte more than the record: each field is NUL-terminated in
+	 * place, over the length word after it (read already), the last one
+	 * past the record */
+	int err = grow_buf(buf, cap, s->record_bytes + 1);
+	if (err < 0 || (err = spill_read(b->records, s->record_at, *buf, s->record_bytes)) < 0)
+		return err;
+	unsigned char *p = *buf, *end = *buf + s->record_bytes;
+	for (int k = 0; k < RECORD_FIELDS; k++) {
+		if (end - p < 8)
+			return wd_fail(WD_ERROR, "a kept article is cut short");
+		uint64_t n = wd_get_le64(p);
+		if (n > (uint64_t)(end - p - 8) + 1)
+			return wd_fail(WD_ERROR, "a kept article is cut short");
+		field[k] = n ? (char *)p + 8 : NULL;
+		len[k] = n ? (size_t)n - 1 : 0;
+		p += 8 + len[k];
+	}
+	for (int k = 0; k < RECORD_FIELDS; k++)
+		if (field[k])
+			field[k][len[k]] = '\0';
+	*a = (wd_article){.id = s->id, .title = field[0], .source = field[1],
+	                  .published = field[2], .url = field[3], .text = field[4],
+	                  .text_len = len[4]};
+	return WD_OK;
+}
+
+size_t batch_sig_bytes(const wd_batch *b)
+{
+	/* whole 8-byte words, so that the docs stay aligned for doc_view */
+	return b->keep ? (4 * (size_t)b->params.num_perm + 7) & ~(size_t)7 : 0;
+}
+
+int batch_read_signed(uint32_t *sig, const wd_batch *b, size_t i, unsigned char **buf,
+                      size_t *cap)
+{
+	const slot *s = SLOT(b, i);
+	int err = read_spilled(buf, cap, b->docs, s->doc_at, s->doc_bytes + batch_sig_bytes(b));
+	for (uint32_t k = 0; err == WD_OK && k < b->params.num_perm; k++)
+		sig[k] = wd_get_le32(*buf + s->doc_bytes + 4 * (size_t)k);
+	return err;
+}
+
 int batch_read_packed(unsigned char *out, const wd_batch *b, size_t i)
 {
 	return spill_read(b->docs, SLOT(b, i)->doc_at, out, SLOT(b, i)->doc_bytes);
@@ -667,7 +797,8 @@ static int link_all(wd_batch *b, uint64_t **pairs, size_t *n_pairs)
 				err = link_add_pair(&workers[0], workers[t].pairs[i]);
 	if (err == WD_OK)
 		err = link_take_pairs(pairs, n_pairs, &workers[0]);
-	batch_free_filed(b);
+	if (!b->keep) /* an index stores them */
+		batch_free_filed(b);
 	for (unsigned t = 0; t < b->threads; t++)
 		link_worker_free(&workers[t]);
 	free(workers);
@@ -689,6 +820,8 @@ typedef struct verify_ctx {
 	const uint64_t *pairs;
 	unsigned char *match;
 	_Atomic size_t *joined; /* union-find: a parent per slot */
+	pair_score *scores;     /* per pair, or NULL: an index needs every
+	                         * match and its scores, so none is skipped */
 } verify_ctx;
 
 static size_t joined_root(_Atomic size_t *parent, size_t i)
@@ -751,12 +884,19 @@ static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 	for (size_t i = begin; i < end && err == WD_OK; i++) {
 		size_t x = vc->pairs[i] >> 32, y = vc->pairs[i] & UINT32_MAX;
 		vc->match[i] = 0;
-		if (joined_root(vc->joined, x) == joined_root(vc->joined, y))
+		if (!vc->scores && joined_root(vc->joined, x) == joined_root(vc->joined, y))
 			continue;
 		if ((err = load(&earlier, vc->b, x)) < 0 || (err = load(&later, vc->b, y)) < 0)
 			break;
-		vc->match[i] = (unsigned char)stage_match(&later.doc, &earlier.doc,
-		                                          vc->b->params.threshold);
+		if (vc->scores) {
+			verdict v;
+			verify_docs(&v, &later.doc, &earlier.doc, vc->b->params.threshold);
+			vc->scores[i] = (pair_score){v.jaccard, v.containment, v.shared};
+			vc->match[i] = (unsigned char)v.match;
+		} else {
+			vc->match[i] = (unsigned char)stage_match(&later.doc, &earlier.doc,
+			                                          vc->b->params.threshold);
+		}
 		if (vc->match[i])
 			join(vc->joined, x, y);
 	}
@@ -852,8 +992,12 @@ static int verify_all(wd_batch *b, const uint64_t *pairs, unsigned char *match,
 		return wd_fail_oom();
 	for (size_t i = 0; i < b->n; i++)
 		atomic_init(&joined[i], i);
-	int err = pool_for(b->pool, n_pairs, 256, verify_range,
-	                   &(verify_ctx){b, pairs, match, joined});
+	int err = WD_OK;
+	if (b->keep && !(b->scores = malloc((n_pairs ? n_pairs : 1) * sizeof *b->scores)))
+		err = wd_fail_oom();
+	if (err == WD_OK)
+		err = pool_for(b->pool, n_pairs, 256, verify_range,
+		               &(verify_ctx){b, pairs, match, joined, b->scores});
 	free((void *)joined);
 	return err;
 }
@@ -887,6 +1031,12 @@ int wd_batch_run(wd_batch *b)
 	for (size_t i = 0; i < n_pairs; i++)
 		b->stats.matches += match[i];
 	err = group(b, pairs, match, n_pairs);
+	if (b->keep) { /* an index stores them */
+		b->pairs = pairs;
+		b->match = match;
+		b->n_pairs = n_pairs;
+		return err;
+	}
 done:
 	free(pairs);
 	free(match);
@@ -1034,7 +1184,8 @@ void wd_batch_get_stats(wd_batch_stats *out, const wd_batch *b)
 {
 	*out = b->stats;
 	out->articles = b->n;
-	out->spilled += spill_written(b->words) + spill_written(b->docs) + spill_written(b->keys);
+	out->spilled += spill_written(b->words) + spill_written(b->docs) + spill_written(b->keys) +
+	                spill_written(b->records);
 }
 
 void wd_batch_close(wd_batch *b)
@@ -1053,12 +1204,20 @@ void wd_batch_close(wd_batch *b)
 		free(s->title);
 		free(s->text);
 		free(s->lines);
+		free(s->agency);
+		free(s->place);
 	}
 	batch_free_filed(b);
 	free_writers(&b->words_out, b->threads);
 	free_writers(&b->docs_out, b->threads);
 	spill_close(b->words);
 	spill_close(b->docs);
+	spill_writer_free(&b->records_out);
+	spill_close(b->records);
+	free(b->learned.v);
+	free(b->pairs);
+	free(b->match);
+	free(b->scores);
 	free(b->words_left);
 	for (size_t i = 0; i < b->n_pages; i++)
 		free(b->pages[i]);

@@ -34,7 +34,17 @@ typedef struct slot {
 	size_t lines_bytes;
 	size_t root;         /* the representative of its cluster */
 	double similarity;   /* to the representative */
+	/* kept for an index (wd_batch_keep_articles): */
+	uint64_t record_at;  /* its fields in b->records (batch_read_record) */
+	size_t record_bytes;
+	char *agency, *place; /* its credit (NULL: none) */
 } slot;
+
+/* A candidate pair's scores, when the job keeps them for an index. */
+typedef struct pair_score {
+	double jaccard, containment;
+	uint64_t shared;
+} pair_score;
 
 /* Open addressing from a 64-bit key (never 0) to a slot number. */
 typedef struct id_entry {
@@ -74,6 +84,15 @@ struct wd_batch {
 	size_t n_words_left;             /* with its records not yet signed */
 	uint64_t *matches;    /* wd_batch_add_match: pairs of slots */
 	size_t n_matches, cap_matches;
+	/* wd_batch_keep_articles: what an index made from the job stores */
+	int keep;
+	spill *records;       /* each slot's title, published, url and text */
+	spill_writer records_out; /* the adding thread's */
+	learned_lines learned; /* what learning ends with (source_lines) */
+	uint64_t *pairs;      /* every candidate pair, sorted, ... */
+	unsigned char *match; /* ... whether it matched ... */
+	pair_score *scores;   /* ... and its scores */
+	size_t n_pairs;
 	wd_batch_stats stats;
 	size_t *clustered;    /* slot numbers of the clustered, input order */
 	size_t n_clustered;
@@ -108,6 +127,20 @@ void batch_free_filed(wd_batch *b);
  * buf/cap: a buffer for the bytes, grown as needed (free it after). */
 int batch_load_doc(wd_doc *doc, const wd_batch *b, size_t i, unsigned char **buf,
                    size_t *cap);
+
+/* Slot i's fields, as wd_batch_add was given them (kept articles only):
+ * they point into *buf (grown as needed), but for the id (the slot's). */
+int batch_read_record(wd_article *a, const wd_batch *b, size_t i, unsigned char **buf,
+                      size_t *cap);
+
+/* Bytes of a signature kept after each signed doc (0 unless the job keeps
+ * its articles). */
+size_t batch_sig_bytes(const wd_batch *b);
+
+/* Slot i's signed doc (slot->doc_bytes into *buf, grown as needed) and,
+ * kept after it, its signature (into sig, num_perm slots). */
+int batch_read_signed(uint32_t *sig, const wd_batch *b, size_t i, unsigned char **buf,
+                      size_t *cap);
 
 /* Slot i's signed doc as doc_pack wrote it: slot->doc_bytes into out. */
 int batch_read_packed(unsigned char *out, const wd_batch *b, size_t i);

@@ -14,6 +14,7 @@
 /* What is learned about one line of one outlet. */
 typedef struct line_entry {
 	uint64_t key; /* chrome_line_key; 0 = empty */
+	uint64_t line;
 	int64_t first;
 	int chrome;
 } line_entry;
@@ -75,6 +76,7 @@ static int mem_line_put(void *ctx, const char *source, uint64_t line, int64_t fi
 	line_entry *e = line_slot(t, source, line);
 	if (!e->key) {
 		e->key = chrome_line_key(chrome_source_key(source), line);
+		e->line = line;
 		t->n++;
 	}
 	e->first = first;
@@ -133,7 +135,22 @@ typedef struct learn_ctx {
 	const learn_item *items; /* by outlet, then seq */
 	const outlet *outlets;
 	chrome_model *models;    /* per worker */
+	learned_lines *tables;   /* per worker, or NULL: not kept */
 } learn_ctx;
+
+/* Appends an outlet's table to out. */
+static int keep_table(learned_lines *out, const line_table *t, const char *source)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->v[i].key)
+			continue;
+		if (wd_grow(&out->v, &out->cap, out->n, sizeof *out->v, 1024) < 0)
+			return wd_fail_oom();
+		out->v[out->n++] = (learned_line){source, t->v[i].line, t->v[i].first,
+		                                  t->v[i].chrome};
+	}
+	return WD_OK;
+}
 
 /* Learns outlets [begin, end), each with a table of its own lines. */
 static int learn_outlets(void *ctx, size_t begin, size_t end, unsigned worker)
@@ -151,22 +168,26 @@ static int learn_outlets(void *ctx, size_t begin, size_t end, unsigned worker)
 			err = chrome_learn(&lc->models[worker], &table, items[i].seq, items[i].source,
 			                   items[i].lines, items[i].bytes, &newly);
 		}
+		if (err == WD_OK && lc->tables)
+			err = keep_table(&lc->tables[worker], &t, items[0].source);
 		free(t.v);
 	}
 	i64_free(&newly);
 	return err;
 }
 
-int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *pool)
+int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *pool,
+                learned_lines *table)
 {
 	unsigned threads = pool ? pool_threads(pool) : 1;
 	keyed_item *keyed = malloc((n ? n : 1) * sizeof *keyed);
 	learn_item *sorted = malloc((n ? n : 1) * sizeof *sorted);
 	outlet *outlets = malloc((n ? n : 1) * sizeof *outlets);
 	chrome_model *models = calloc(threads, sizeof *models);
+	learned_lines *tables = table ? calloc(threads, sizeof *tables) : NULL;
 	size_t n_keyed = 0, n_outlets = 0;
 	int err = WD_OK;
-	if (!keyed || !sorted || !outlets || !models) {
+	if (!keyed || !sorted || !outlets || !models || (table && !tables)) {
 		err = wd_fail_oom();
 		goto done;
 	}
@@ -186,7 +207,7 @@ int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *poo
 	keyed = NULL;
 	/* the largest outlets first, so that no worker is left with one at the end */
 	qsort(outlets, n_outlets, sizeof *outlets, cmp_outlet_size);
-	learn_ctx lc = {sorted, outlets, models};
+	learn_ctx lc = {sorted, outlets, models, tables};
 	if (pool)
 		err = pool_for(pool, n_outlets, 1, learn_outlets, &lc);
 	else
@@ -196,7 +217,26 @@ int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *poo
 		for (size_t i = 0; i < models[w].cap && err == WD_OK; i++)
 			if (models[w].keys[i])
 				err = chrome_add_key(m, models[w].keys[i]);
+	if (tables && err == WD_OK) { /* the workers' tables, into table */
+		size_t total = table->n;
+		for (unsigned w = 0; w < threads; w++)
+			total += tables[w].n;
+		learned_line *v = realloc(table->v, (total ? total : 1) * sizeof *v);
+		if (!v) {
+			err = wd_fail_oom();
+			goto done;
+		}
+		table->v = v;
+		table->cap = total ? total : 1;
+		for (unsigned w = 0; w < threads; w++) {
+			memcpy(v + table->n, tables[w].v, tables[w].n * sizeof *v);
+			table->n += tables[w].n;
+		}
+	}
 done:
+	for (unsigned w = 0; tables && w < threads; w++)
+		free(tables[w].v);
+	free(tables);
 	for (unsigned w = 0; models && w < threads; w++)
 		chrome_free(&models[w]);
 	free(models);

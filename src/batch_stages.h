@@ -35,6 +35,20 @@ typedef struct learn_item {
 	size_t bytes;
 } learn_item;
 
+/* What learning ends with for one line of one outlet: the rows of an
+ * index's source_lines (written by an index made from the job). */
+typedef struct learned_line {
+	const char *source; /* an item's */
+	uint64_t line;
+	int64_t first;      /* the seq of the article it is compared with */
+	int chrome;
+} learned_line;
+
+typedef struct learned_lines {
+	learned_line *v;
+	size_t n, cap;
+} learned_lines;
+
 /*
  * Learns each outlet's chrome into *m from items, which are sorted by seq
  * (input order). The outlets are independent: items that hold every
@@ -42,8 +56,11 @@ typedef struct learn_item {
  * input teaches about those outlets. So each outlet is learned on its
  * own, with a table of its lines alone (memory follows the largest
  * outlet, not the input), on the workers of pool (NULL: this thread).
+ * When table is not NULL, every outlet's table is appended to it too, in
+ * no particular order.
  */
-int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *pool);
+int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *pool,
+                learned_lines *table);
 
 /* ---- sign ---- */
 

@@ -176,6 +176,17 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT epoch, source, line, freed_seq FROM changes WHERE epoch > ?1 ORDER BY epoch",
 	[ST_NOTE_CHANGE] = "INSERT INTO changes(source, line, freed_seq) VALUES(?1, ?2, ?3)",
 	[ST_PRUNE_CHANGES] = "DELETE FROM changes WHERE epoch <= ?1",
+	/* a new index written in one go (store_bulk_*): the first 13
+	 * parameters as ST_INSERT_ARTICLE's */
+	[ST_BULK_ARTICLE] =
+		"INSERT INTO articles(id, title, source, published, published_ts,"
+		" url, text, credit_agency, credit_place, content_hash, lines,"
+		" n_shingles, signature, seq, cluster, added_ts, shingles)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		" ?14, ?15, ?16, ?17)",
+	[ST_BULK_LINE] =
+		"INSERT INTO source_lines(source, line, first_seq, chrome) VALUES(?1, ?2, ?3, ?4)",
+	[ST_COUNT_ARTICLES] = "SELECT count(*) FROM articles",
 };
 
 int store_fail(wd_store *st, const char *what)
@@ -541,17 +552,16 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
+/* Binds parameters 1 to 13 of ST_INSERT_ARTICLE or ST_BULK_ARTICLE; the
+ * signature goes through *blob (malloc'd: free it after the step). */
+static int bind_article(sqlite3_stmt *s, const store_article *art, unsigned char **blob)
 {
 	const wd_article *a = art->a;
 	size_t bytes = 4 * (size_t)art->num_perm;
-	unsigned char *blob = malloc(bytes);
-	if (!blob)
+	if (!(*blob = malloc(bytes)))
 		return wd_fail_oom();
 	for (uint32_t i = 0; i < art->num_perm; i++)
-		wd_put_le32(blob + 4 * i, art->sig[i]);
-
-	sqlite3_stmt *s = store_stmt(st, ST_INSERT_ARTICLE);
+		wd_put_le32(*blob + 4 * i, art->sig[i]);
 	sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
 	bind_text_or_null(s, 2, a->title);
 	bind_text_or_null(s, 3, a->source);
@@ -567,8 +577,18 @@ int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
 	sqlite3_bind_int64(s, 10, (int64_t)art->content_hash);
 	sqlite3_bind_blob(s, 11, art->lines, (int)art->lines_bytes, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 12, (int64_t)art->n_shingles);
-	sqlite3_bind_blob(s, 13, blob, (int)bytes, SQLITE_STATIC);
-	int err = step_done(st, s, "storing an article");
+	sqlite3_bind_blob(s, 13, *blob, (int)bytes, SQLITE_STATIC);
+	return WD_OK;
+}
+
+int store_insert_article(wd_store *st, const store_article *art, int64_t *seq)
+{
+	unsigned char *blob;
+	sqlite3_stmt *s = store_stmt(st, ST_INSERT_ARTICLE);
+	int err = bind_article(s, art, &blob);
+	if (err < 0)
+		return err;
+	err = step_done(st, s, "storing an article");
 	free(blob);
 	if (err == WD_OK)
 		*seq = sqlite3_last_insert_rowid(st->db);
@@ -910,4 +930,123 @@ int store_changes_each(wd_store *st, int64_t since,
 int store_column_dup(char **out, sqlite3_stmt *s, int i)
 {
 	return column_dup(out, s, i);
+}
+
+/* ---- a new index in one go ---- */
+
+int store_bulk_begin(wd_store *st, store_bulk *bk)
+{
+	sqlite3_stmt *s;
+	i64_vec n = {0};
+	int rc = SQLITE_DONE, err;
+	memset(bk, 0, sizeof *bk);
+	/* A rollback journal instead of the WAL: it saves only the pages the
+	 * transaction changes that were there before (almost none in a new
+	 * index), where the WAL would write every page twice. A crash still
+	 * leaves the index as it was: the journal undoes what was written. */
+	if ((err = store_exec(st, "PRAGMA journal_mode = DELETE")) < 0 ||
+	    (err = store_exec(st, "PRAGMA cache_size = -1048576")) < 0 ||
+	    (err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((err = store_ints(st, ST_COUNT_ARTICLES, "counting articles", &n, 0)) == WD_OK &&
+	    n.n && n.v[0] > 0)
+		err = wd_fail(WD_EINVAL, "the index holds articles already: it is written in one "
+		              "go only when new");
+	i64_free(&n);
+	if (err < 0)
+		goto fail;
+	/* Secondary indexes are made at the end, from sorted data, rather
+	 * than kept up to date row by row: their SQL is set aside. */
+	if (sqlite3_prepare_v2(st->db, "SELECT name, sql FROM sqlite_schema"
+	                       " WHERE type = 'index' AND sql IS NOT NULL", -1, &s, NULL) != SQLITE_OK) {
+		err = store_fail(st, "reading the schema");
+		goto fail;
+	}
+	while (err == WD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (wd_grow(&bk->indexes, &bk->cap, bk->n, sizeof *bk->indexes, 8) < 0) {
+			err = wd_fail_oom();
+			break;
+		}
+		store_index *ix = &bk->indexes[bk->n++];
+		ix->name = sqlite3_mprintf("%s", sqlite3_column_text(s, 0));
+		ix->sql = sqlite3_mprintf("%s", sqlite3_column_text(s, 1));
+		if (!ix->name || !ix->sql)
+			err = wd_fail_oom();
+	}
+	if (err == WD_OK && rc != SQLITE_DONE)
+		err = store_fail(st, "reading the schema");
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < bk->n && err == WD_OK; i++) {
+		char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", bk->indexes[i].name);
+		err = drop ? store_exec(st, drop) : wd_fail_oom();
+		sqlite3_free(drop);
+	}
+	if (err == WD_OK)
+		return WD_OK;
+fail:
+	store_bulk_abort(st, bk);
+	return err;
+}
+
+int store_bulk_article(wd_store *st, const store_article *art, int64_t seq, int64_t cluster,
+                       int64_t added, const void *packed, size_t packed_bytes)
+{
+	unsigned char *blob;
+	sqlite3_stmt *s = store_stmt(st, ST_BULK_ARTICLE);
+	int err = bind_article(s, art, &blob);
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(s, 14, seq);
+	sqlite3_bind_int64(s, 15, cluster);
+	sqlite3_bind_int64(s, 16, added);
+	sqlite3_bind_blob(s, 17, packed, (int)packed_bytes, SQLITE_STATIC);
+	err = step_done(st, s, "storing an article");
+	free(blob);
+	return err;
+}
+
+int store_bulk_line(wd_store *st, const char *source, uint64_t line, int64_t first_seq,
+                    int chrome)
+{
+	sqlite3_stmt *s = store_stmt(st, ST_BULK_LINE);
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	sqlite3_bind_int64(s, 3, first_seq);
+	sqlite3_bind_int(s, 4, chrome);
+	return step_done(st, s, "storing learned chrome");
+}
+
+static void bulk_free(store_bulk *bk)
+{
+	for (size_t i = 0; i < bk->n; i++) {
+		sqlite3_free(bk->indexes[i].name);
+		sqlite3_free(bk->indexes[i].sql);
+	}
+	free(bk->indexes);
+	memset(bk, 0, sizeof *bk);
+}
+
+int store_bulk_commit(wd_store *st, store_bulk *bk)
+{
+	int err = WD_OK;
+	for (size_t i = 0; i < bk->n && err == WD_OK; i++)
+		err = store_exec(st, bk->indexes[i].sql);
+	if (err == WD_OK)
+		err = store_exec(st, "COMMIT");
+	if (err < 0) {
+		store_bulk_abort(st, bk);
+		return err;
+	}
+	bulk_free(bk);
+	if ((err = store_exec(st, "PRAGMA journal_mode = WAL")) == WD_OK)
+		err = store_exec(st, "PRAGMA cache_size = -262144");
+	return err;
+}
+
+void store_bulk_abort(wd_store *st, store_bulk *bk)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	bulk_free(bk);
 }

@@ -58,6 +58,9 @@ enum store_stmt {
 	ST_PRUNE_CHANGES,
 	ST_SET_SHINGLES,
 	ST_LOAD_SHINGLES,
+	ST_BULK_ARTICLE,
+	ST_BULK_LINE,
+	ST_COUNT_ARTICLES,
 	ST_COUNT
 };
 
@@ -191,6 +194,33 @@ int store_changes_each(wd_store *st, int64_t since,
                        int (*fn)(int64_t epoch, const char *source, uint64_t line,
                                  int64_t freed_seq, void *ctx),
                        void *ctx);
+
+/*
+ * A new index written in one go (batch_index.c): store_bulk_begin opens one
+ * transaction (WD_EINVAL if the index holds an article) and drops the
+ * secondary indexes, setting their SQL aside in *bk; rows are then
+ * inserted (best in primary-key order); store_bulk_commit makes the
+ * indexes again and commits; store_bulk_abort rolls everything back.
+ * Either way the index is left in WAL mode, as store_open leaves it.
+ */
+typedef struct store_index {
+	char *name, *sql; /* sqlite3_malloc'd */
+} store_index;
+
+typedef struct store_bulk {
+	store_index *indexes;
+	size_t n, cap;
+} store_bulk;
+
+int store_bulk_begin(wd_store *st, store_bulk *bk);
+/* An article with its number, cluster, time added and doc_pack bytes. */
+int store_bulk_article(wd_store *st, const store_article *art, int64_t seq, int64_t cluster,
+                       int64_t added, const void *packed, size_t packed_bytes);
+/* A row of source_lines (store_line_put's). */
+int store_bulk_line(wd_store *st, const char *source, uint64_t line, int64_t first_seq,
+                    int chrome);
+int store_bulk_commit(wd_store *st, store_bulk *bk);
+void store_bulk_abort(wd_store *st, store_bulk *bk);
 
 /* wd_fail(WD_EDB) with SQLite's message. */
 int store_fail(wd_store *st, const char *what);

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { EXIT_REJECTED = 1, EXIT_USAGE = 2, EXIT_FATAL = 3 };
@@ -39,6 +40,7 @@ typedef struct options {
 	size_t busy_timeout;
 	size_t threads;
 	int verbose;
+	int bulk;
 	int html;
 	const char *table;
 	const char *chrome;
@@ -59,7 +61,7 @@ enum { A_DB = 1, A_DB_REQ = 2, A_INPUT = 4, A_PARAMS = 8, A_FORMAT = 16,
        A_MIN_SIZE = 32, A_MAX_MATCHES = 64, A_BATCH = 128, A_HTML = 256,
        A_TABLE = 512, A_TOP = 1024, A_IDS = 2048 /* arguments are article ids */,
        A_THREADS = 4096, A_SERVE = 8192, A_CHROME = 16384,
-       A_PAIRS = 32768 /* pairs on stdin, articles in files */ };
+       A_PAIRS = 32768 /* pairs on stdin, articles in files */, A_BULK = 65536 };
 
 typedef struct command {
 	const char *name;
@@ -457,6 +459,7 @@ typedef struct batch_run {
 	size_t n_names, cap_names;
 	position *pos;
 	size_t n_pos, cap_pos;
+	size_t unchanged; /* repeats of an id with the same content */
 	input_stats *st;
 } batch_run;
 
@@ -504,6 +507,8 @@ static int batch_one(const wd_article *a, const wd_reader *r, void *ctx, input_s
 	br->pos[br->n_pos] = (position){br->n_names - 1, wd_reader_line(r), st->records - 1};
 	int err = article_outcome(wd_batch_add(&status, br->batch, a, br->n_pos), r, st);
 	br->n_pos++;
+	if (err == 0 && status == WD_ADD_UNCHANGED)
+		br->unchanged++;
 	return err < 0 ? err : 0;
 }
 
@@ -549,14 +554,16 @@ static int load_chrome(wd_batch *b, const char *path)
 }
 
 /* Opens a batch job and adds the input articles to it (rejections held
- * back). Returns 0 or < 0 (reported). */
-static int batch_read(options *o, batch_run *br, input_stats *st)
+ * back); `keep`: for an index (wd_batch_keep_articles). Returns 0 or < 0
+ * (reported). */
+static int batch_read(options *o, batch_run *br, input_stats *st, int keep)
 {
 	int err;
 	st->hold = 1;
 	br->st = st;
 	if ((err = wd_batch_open(&br->batch, &o->params, (unsigned)o->threads, batch_reject,
-	                         br)) < 0) {
+	                         br)) < 0 ||
+	    (keep && (err = wd_batch_keep_articles(br->batch)) < 0)) {
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 		return err;
 	}
@@ -597,16 +604,15 @@ static int batch_write(options *o, wd_batch *b)
 	return 0;
 }
 
-static int dedup_batch(options *o)
+/* Runs the job; with --verbose, reports its stages. 0 or < 0 (reported). */
+static int batch_run_all(options *o, batch_run *br)
 {
-	input_stats st = {0};
-	batch_run br = {0};
-	int err = batch_read(o, &br, &st);
-	if (err == 0 && (err = wd_batch_run(br.batch)) < 0)
+	int err = wd_batch_run(br->batch);
+	if (err < 0)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 	if (err == 0 && o->verbose) {
 		wd_batch_stats bs;
-		wd_batch_get_stats(&bs, br.batch);
+		wd_batch_get_stats(&bs, br->batch);
 		fprintf(stderr,
 		        "wiredup: %llu articles, %llu rejected, %llu candidate pairs, %llu matches\n"
 		        "wiredup: seconds: parse %.2f, learn %.2f, sign %.2f, link %.2f, "
@@ -617,6 +623,16 @@ static int dedup_batch(options *o)
 		        bs.parse_s, bs.learn_s, bs.sign_s, bs.link_s, bs.verify_s, bs.group_s,
 		        (double)bs.spilled / 1e6);
 	}
+	return err;
+}
+
+static int dedup_batch(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	int err = batch_read(o, &br, &st, 0);
+	if (err == 0)
+		err = batch_run_all(o, &br);
 	if (err == 0)
 		err = batch_write(o, br.batch);
 	return batch_done(&br, &st, err);
@@ -662,11 +678,61 @@ static int cmd_dedup(options *o)
 	return exit_status(err, &st);
 }
 
+static void print_added(size_t added, size_t unchanged, size_t rejected)
+{
+	json_t *rec = json_pack("{s:I, s:I, s:I}", "added", (json_int_t)added, "unchanged",
+	                        (json_int_t)unchanged, "rejected", (json_int_t)rejected);
+	out_record(stdout, FORMAT_JSONL, NULL, rec);
+}
+
+/* add --bulk: the batch job, its result written into a new index. */
+static int add_bulk(options *o)
+{
+	input_stats st = {0};
+	batch_run br = {0};
+	wd_stats stats;
+	wd_index *ix;
+	int err;
+	/* before the job runs (minutes, for millions): the index must be new */
+	if (!(ix = open_index(o, 1)))
+		return EXIT_FATAL;
+	if ((err = wd_index_stats(&stats, ix)) < 0)
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+	else if (stats.articles > 0)
+		fprintf(stderr, "wiredup: %s: --bulk writes only a new index, and this one holds "
+		        "%lld articles; add to it without --bulk\n", o->db,
+		        (long long)stats.articles);
+	if (wd_index_close(ix) < 0 && err == 0) {
+		fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		err = WD_EDB;
+	}
+	if (err < 0 || stats.articles > 0)
+		return EXIT_FATAL;
+	err = batch_read(o, &br, &st, 1);
+	if (err == 0)
+		err = batch_run_all(o, &br);
+	if (err == 0) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if ((err = wd_batch_write_index(br.batch, o->db)) < 0)
+			fprintf(stderr, "wiredup: %s\n", wd_last_error());
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (err == 0 && o->verbose)
+			fprintf(stderr, "wiredup: index written in %.2f s\n",
+			        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+	}
+	if (err == 0)
+		print_added(wd_batch_size(br.batch), br.unchanged, st.rejected);
+	return batch_done(&br, &st, err);
+}
+
 static int cmd_add(options *o)
 {
 	input_stats st = {0};
 	ingest in = {0};
 	int err;
+	if (o->bulk)
+		return add_bulk(o);
 	if (!(in.ix = open_index(o, 1)))
 		return EXIT_FATAL;
 	err = run_ingest(o, &in, &st);
@@ -674,10 +740,7 @@ static int cmd_add(options *o)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 		err = WD_EDB;
 	}
-	json_t *rec = json_pack("{s:I, s:I, s:I}", "added", (json_int_t)in.added,
-	                        "unchanged", (json_int_t)in.unchanged, "rejected",
-	                        (json_int_t)st.rejected);
-	out_record(stdout, FORMAT_JSONL, NULL, rec);
+	print_added(in.added, in.unchanged, st.rejected);
 	return exit_status(err, &st);
 }
 
@@ -693,7 +756,7 @@ static int cmd_learn(options *o)
 {
 	input_stats st = {0};
 	batch_run br = {0};
-	int err = batch_read(o, &br, &st);
+	int err = batch_read(o, &br, &st, 0);
 	if (err == 0 && (err = wd_batch_learn(br.batch)) < 0)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 	if (err == 0 && (err = wd_batch_foreach_chrome(br.batch, print_chrome_key, NULL)) < 0)
@@ -712,7 +775,7 @@ static int cmd_sign(options *o)
 {
 	input_stats st = {0};
 	batch_run br = {0};
-	int err = batch_read(o, &br, &st);
+	int err = batch_read(o, &br, &st, 0);
 	if (err == 0 && (err = wd_batch_sign(br.batch, print_band_key, NULL)) < 0)
 		fprintf(stderr, "wiredup: %s\n", err == WD_EIO ? "cannot write output"
 		                                              : wd_last_error());
@@ -863,7 +926,7 @@ static int signed_pairs(options *o, const char *cmd, batch_run *br, input_stats 
 		        "--text-dir), the pairs from standard input\n", cmd);
 		return EXIT_USAGE;
 	}
-	err = batch_read(o, br, st);
+	err = batch_read(o, br, st, 0);
 	if (err == 0 && (err = wd_batch_sign(br->batch, NULL, NULL)) < 0)
 		fprintf(stderr, "wiredup: %s\n", wd_last_error());
 	if (err == 0)
@@ -1103,18 +1166,28 @@ static const command COMMANDS[] = {
 	 "  -v, --verbose          report each committed batch (with --db), or\n"
 	 "                         the batch job's stages and counts\n"
 	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
-	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH,
+	{"add", cmd_add, A_DB | A_DB_REQ | A_INPUT | A_PARAMS | A_BATCH | A_BULK | A_THREADS,
 	 "usage: wiredup add --db PATH [options] [FILE...]\n"
 	 "\n"
 	 "Adds articles to a persistent index, merging clusters as copies are\n"
 	 "found. Adding the same articles again changes nothing. Prints\n"
 	 "{\"added\", \"unchanged\", \"rejected\"} at the end.\n"
 	 "\n"
+	 "With --bulk, into a new index (or one with no article yet): runs\n"
+	 "the batch job (as dedup does, on every core) and writes what it\n"
+	 "found in one transaction, as adding the articles one by one would\n"
+	 "leave the index, much faster: for a first load. A crash or an\n"
+	 "error leaves the index as it was.\n"
+	 "\n"
 	 "  -d, --db PATH          the index (created if missing)\n"
 	 "      --text-dir DIR     read a directory of text files\n"
 	 "      --batch-size N     articles per transaction (10000)\n"
+	 "      --bulk             the batch job, written in one go (see above)\n"
+	 "  -j, --threads N        with --bulk: threads (0, the default: one per\n"
+	 "                         core)\n"
 	 "  -v, --verbose          report each committed batch on stderr:\n"
-	 "                         'committed N articles, through FILE:LINE'\n"
+	 "                         'committed N articles, through FILE:LINE';\n"
+	 "                         with --bulk, the job's stages\n"
 	 "      --busy-timeout MS  wait this long for another writer (5000)\n"},
 	{"query", cmd_query, A_DB | A_DB_REQ | A_INPUT | A_MAX_MATCHES,
 	 "usage: wiredup query --db PATH [options] [FILE...]\n"
@@ -1318,6 +1391,7 @@ static const option_spec OPTIONS[] = {
 	{"max-bytes", 0, V_SIZE, A_INPUT | A_SERVE, AT(max_bytes)},
 	{"busy-timeout", 0, V_SIZE, A_DB, AT(busy_timeout)},
 	{"verbose", 'v', V_BOOL, A_BATCH, AT(verbose)},
+	{"bulk", 0, V_BOOL, A_BULK, AT(bulk)},
 	{"threads", 'j', V_SIZE, A_THREADS | A_SERVE, AT(threads)},
 	{"html", 0, V_BOOL, A_HTML, AT(html)},
 	{"table", 0, V_STRING, A_TABLE, AT(table)},

@@ -606,7 +606,7 @@ static int learn(job *j)
 	if (n > 1)
 		qsort(items, n, sizeof *items, cmp_item);
 	if (err == WD_OK)
-		err = stage_learn(&model, items, n, j->b->pool);
+		err = stage_learn(&model, items, n, j->b->pool, NULL);
 	free(items);
 	for (int s = 0; s < size; s++)
 		bbuf_free(&recv[s]);

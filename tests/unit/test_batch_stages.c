@@ -154,11 +154,11 @@ static void test_outlets_learn_apart_as_together(void **state)
 	chrome_model together = {0}, apart = {0};
 	wd_pool *pool;
 	assert_int_equal(pool_open(&pool, 2), WD_OK);
-	assert_int_equal(stage_learn(&together, all, N, pool), WD_OK);
+	assert_int_equal(stage_learn(&together, all, N, pool, NULL), WD_OK);
 	pool_close(pool);
-	assert_int_equal(stage_learn(&apart, mine[0], n_mine[0], NULL), WD_OK);
+	assert_int_equal(stage_learn(&apart, mine[0], n_mine[0], NULL, NULL), WD_OK);
 	chrome_model second = {0};
-	assert_int_equal(stage_learn(&second, mine[1], n_mine[1], NULL), WD_OK);
+	assert_int_equal(stage_learn(&second, mine[1], n_mine[1], NULL, NULL), WD_OK);
 	uint64_t a[64], b[64];
 	size_t na = 0, nb = 0;
 	model_keys(a, &na, &together);
