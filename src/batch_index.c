@@ -150,11 +150,13 @@ static int write_all(writer *w)
 	int err = store_bulk_begin(w->st, &bk);
 	if (err < 0)
 		return err;
-	if ((err = write_articles(w)) == WD_OK && (err = write_learned(w)) == WD_OK) {
-		for (uint32_t band = 0; band < w->b->params.bands && err == WD_OK; band++)
-			err = write_band(w, band);
-	}
-	if (err == WD_OK)
+	/* The LSH table first: what every query reads most (a long article
+	 * looks up hundreds of keys) then lies at the start of the file, which
+	 * readers map into memory (up to 2 GB: SQLite's limit), rather than
+	 * after the texts, where each page would be a system call. */
+	for (uint32_t band = 0; band < w->b->params.bands && err == WD_OK; band++)
+		err = write_band(w, band);
+	if (err == WD_OK && (err = write_articles(w)) == WD_OK && (err = write_learned(w)) == WD_OK)
 		err = write_matches(w);
 	if (err < 0) {
 		store_bulk_abort(w->st, &bk);
