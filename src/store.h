@@ -60,7 +60,7 @@ enum store_stmt {
 	ST_LOAD_SHINGLES,
 	ST_BULK_ARTICLE,
 	ST_BULK_LINE,
-	ST_COUNT_ARTICLES,
+	ST_COUNT_ROWS,
 	ST_COUNT
 };
 
@@ -197,10 +197,10 @@ int store_changes_each(wd_store *st, int64_t since,
 
 /*
  * A new index written in one go (batch_index.c): store_bulk_begin opens one
- * transaction (WD_EINVAL if the index holds an article) and drops the
- * secondary indexes, setting their SQL aside in *bk; rows are then
- * inserted (best in primary-key order); store_bulk_commit makes the
- * indexes again and commits; store_bulk_abort rolls everything back.
+ * transaction (WD_EINVAL if the index holds an article or learned chrome)
+ * and drops the secondary indexes, setting their SQL aside in *bk; rows
+ * are then inserted (best in primary-key order); store_bulk_commit makes
+ * the indexes again and commits; store_bulk_abort rolls everything back.
  * Either way the index is left in WAL mode, as store_open leaves it.
  */
 typedef struct store_index {

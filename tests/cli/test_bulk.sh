@@ -75,4 +75,37 @@ cmp -s "$WORK/bulk.db" "$WORK/before.db" || fail "a refused add --bulk changed t
 "$WIREDUP" add --bulk --shingle-words 3 --db "$WORK/empty.db" "$IN" >/dev/null 2>"$WORK/err"
 expect_status 3 $? "add --bulk with other parameters"
 expect_grep "built with shingle words 5, not 3" "$WORK/err" "parameter mismatch message"
+# Killed at any moment (SIGKILL), it leaves nothing or everything: the
+# index passes SQLite's integrity check and holds no article or them all,
+# and a run to completion then gives the index of an uninterrupted one.
+stories=300
+[ -n "${WD_SANITIZED:-}" ] && stories=100
+gen_stories "$stories" 5 k 5 >"$WORK/kill.jsonl"
+t0=$(now_ms)
+"$WIREDUP" add --bulk --db "$WORK/kref.db" "$WORK/kill.jsonl" >/dev/null
+ref_ms=$(( $(now_ms) - t0 + 1 ))
+RANDOM=7
+for i in 1 2 3 4 5 6 7 8; do
+	rm -f "$WORK/k.db" "$WORK/k.db-journal" "$WORK/k.db-wal" "$WORK/k.db-shm"
+	delay=$(( 10 + RANDOM % ref_ms ))
+	"$WIREDUP" add --bulk --db "$WORK/k.db" "$WORK/kill.jsonl" >/dev/null 2>"$WORK/kerr" &
+	pid=$!
+	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+	kill -9 "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
+	[ -e "$WORK/k.db" ] || continue
+	if [ "$(sqlite3 "$WORK/k.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'articles'")" = 1 ]; then
+		[ "$(sqlite3 "$WORK/k.db" 'PRAGMA integrity_check')" = ok ] ||
+			fail "kill $i after $delay ms: integrity_check"
+		n=$(sqlite3 "$WORK/k.db" 'SELECT count(*) FROM articles')
+		[ "$n" = 0 ] || [ "$n" = $((stories * 5)) ] ||
+			fail "kill $i after $delay ms: $n articles stored, not none or all"
+		echo "kill $i after $delay ms (of $ref_ms): $n articles stored"
+		[ "$n" = 0 ] && "$WIREDUP" add --bulk --db "$WORK/k.db" "$WORK/kill.jsonl" >/dev/null
+	else
+		rm -f "$WORK/k.db" # killed before the schema was committed
+		"$WIREDUP" add --bulk --db "$WORK/k.db" "$WORK/kill.jsonl" >/dev/null
+	fi
+	compare_indexes "$WORK/kref.db" "$WORK/k.db" "kill $i after $delay ms, then run again"
+done
 finish
