@@ -647,6 +647,61 @@ static void check_not_index(const char *dir, const char *path, const char *part,
 	free(after);
 }
 
+/* A job kept for an index writes one that reads as one built by adds;
+ * it is refused before it runs, unkept, or into an index with articles. */
+static void test_batch_write_index(void **state)
+{
+	struct trio t;
+	trio_init(&t);
+	char *path = path_join(*state, "bulk.db"), *other = path_join(*state, "other.db");
+	wd_batch *b = NULL;
+	wd_add_status st;
+
+	assert_int_equal(wd_batch_open(&b, NULL, 2, NULL, NULL), WD_OK);
+	assert_int_equal(wd_batch_keep_articles(b), WD_OK);
+	assert_int_equal(wd_batch_add(&st, b, &t.a, 0), WD_OK);
+	assert_int_equal(wd_batch_keep_articles(b), WD_EINVAL); /* too late */
+	assert_int_equal(wd_batch_add(&st, b, &t.b, 1), WD_OK);
+	assert_int_equal(wd_batch_add(&st, b, &t.c, 2), WD_OK);
+	assert_int_equal(wd_batch_write_index(b, path), WD_EINVAL); /* not run */
+	assert_int_equal(wd_batch_run(b), WD_OK);
+	assert_int_equal(wd_batch_write_index(b, path), WD_OK);
+
+	wd_index *ix = NULL;
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	wd_stats s = stats_of(ix);
+	assert_int_equal(s.articles, 3);
+	assert_int_equal(s.clusters, 2);
+	assert_int_equal(s.matches, 1);
+	assert_cluster(ix, 1, "a", "b"); /* b was published first */
+	assert_cluster(ix, 2, "b", "b");
+	assert_cluster(ix, 3, "c", "c");
+	/* its LSH bands are there: a copy is found */
+	wd_article d = t.a;
+	d.id = "d";
+	add_new(ix, &d, 2);
+	assert_int_equal(wd_index_close(ix), WD_OK);
+
+	/* an index with articles is refused and left as it was */
+	assert_int_equal(wd_batch_write_index(b, path), WD_EINVAL);
+	assert_non_null(strstr(wd_last_error(), "only when new"));
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	assert_int_equal(stats_of(ix).articles, 4);
+	assert_int_equal(wd_index_close(ix), WD_OK);
+	wd_batch_close(b);
+
+	/* a job that does not keep its articles cannot write one */
+	assert_int_equal(wd_batch_open(&b, NULL, 1, NULL, NULL), WD_OK);
+	assert_int_equal(wd_batch_add(&st, b, &t.a, 0), WD_OK);
+	assert_int_equal(wd_batch_run(b), WD_OK);
+	assert_int_equal(wd_batch_write_index(b, other), WD_EINVAL);
+	wd_batch_close(b);
+
+	free(path);
+	free(other);
+	trio_free(&t);
+}
+
 static void test_plain_text_file(void **state)
 {
 	char *path = path_join(*state, "notes.txt");
@@ -774,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_foreach_cluster),
 		cmocka_unit_test(test_batch_survives_failed_add),
 		DIR_TEST(test_persistence),
+		DIR_TEST(test_batch_write_index),
 		DIR_TEST(test_plain_text_file),
 		DIR_TEST(test_other_sqlite_database),
 		DIR_TEST(test_newer_index),
