@@ -229,7 +229,8 @@ int stage_learn(chrome_model *m, const learn_item *items, size_t n, wd_pool *poo
 		table->v = v;
 		table->cap = total ? total : 1;
 		for (unsigned w = 0; w < threads; w++) {
-			memcpy(v + table->n, tables[w].v, tables[w].n * sizeof *v);
+			if (tables[w].n) /* else its v may be NULL */
+				memcpy(v + table->n, tables[w].v, tables[w].n * sizeof *v);
 			table->n += tables[w].n;
 		}
 	}
