@@ -12,6 +12,7 @@ vg() {
 }
 vg dedup "$S" >/dev/null; expect_status 0 $? "valgrind dedup"
 vg add --db "$WORK/i.db" "$S" >/dev/null; expect_status 0 $? "valgrind add"
+vg add --bulk --db "$WORK/bulk.db" "$S" >/dev/null; expect_status 0 $? "valgrind add --bulk"
 vg query --db "$WORK/i.db" "$S" >/dev/null; expect_status 0 $? "valgrind query"
 vg clusters --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind clusters"
 vg stats --db "$WORK/i.db" >/dev/null; expect_status 0 $? "valgrind stats"
