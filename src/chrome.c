@@ -17,6 +17,15 @@
  */
 static const double DIFFERENT_SHARE = 0.25;
 
+/*
+ * A line of this many words is a paragraph of a story, never chrome, even
+ * when the outlet prints it in two different articles: a story and the
+ * "The Latest" file or roundup that quotes it, two versions of a rewritten
+ * agency story. Chrome (menus, prices, credits, sign-up blurbs) is shorter;
+ * learning such a paragraph would take the story text from both copies.
+ */
+enum { STORY_LINE_WORDS = 30 };
+
 enum { LINE_BYTES = 12 };
 
 uint64_t chrome_line_key(uint64_t source_key, uint64_t line)
@@ -237,6 +246,8 @@ int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char
 		uint64_t h = blob_hash(lines, i);
 		int64_t first;
 		int chrome, found;
+		if (blob_words(lines, i) >= STORY_LINE_WORDS)
+			continue;
 		if ((found = t->get(t->ctx, source, h, &first, &chrome)) < 0) {
 			err = found;
 		} else if (!found) {
