@@ -53,6 +53,8 @@ typedef struct wd_doc {
 	uint64_t *figures, *masked, *templ;
 	size_t n_figures, n_templ;
 	size_t kept_words;
+	uint64_t title_key;     /* the headline's words when it can name a story
+	                         * (enough words, not the outlet's chrome); 0: none */
 	int keep_level;         /* 0: all left-outs out ... 3: nothing left out */
 	int borrowed;           /* doc_view: the arrays point into its buffer */
 	int title_kept;         /* the title's words are matched on */

@@ -135,6 +135,12 @@ void verify_docs(verdict *v, const wd_doc *a, const wd_doc *b, double threshold)
 	}
 	if (v->containment < threshold)
 		return;
+	/* under the same headline a contained text is a copy cut short or
+	 * extended: a compilation or a story quoting it has its own */
+	if (a->title_key && a->title_key == b->title_key) {
+		v->match = 1;
+		return;
+	}
 	double ratio = (double)shorter->n_set / (double)longer->n_set;
 	if (ratio < MIN_SIZE_RATIO)
 		return;

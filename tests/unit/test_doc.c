@@ -220,9 +220,12 @@ static void test_view_equals_unpack(void **state)
 {
 	(void)state;
 	wd_doc d, un, view;
-	parse(&d, "The council voted 7 to 2 on Tuesday to close the old bridge to lorries "
-	          "after engineers found cracks in two of its 14 piers last spring.");
+	const char *text = "The council voted 7 to 2 on Tuesday to close the old bridge to "
+	                   "lorries after engineers found cracks in two of its 14 piers.";
+	assert_int_equal(doc_parse(&d, "Council closes the old bridge", text, strlen(text)),
+	                 WD_OK);
 	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_true(d.title_key != 0); /* packed after the counts */
 	size_t n = doc_packed_size(&d);
 	uint64_t *buf = malloc(n + 8); /* 8-byte aligned, as the batch job's buffers */
 	assert_non_null(buf);
@@ -233,6 +236,7 @@ static void test_view_equals_unpack(void **state)
 	assert_int_equal(view.n_order, un.n_order);
 	assert_int_equal(view.n_figures, un.n_figures);
 	assert_int_equal(view.n_templ, un.n_templ);
+	assert_true(view.title_key == d.title_key && un.title_key == d.title_key);
 	assert_memory_equal(view.set, un.set, un.n_set * 8);
 	assert_memory_equal(view.order, un.order, un.n_order * 8);
 	assert_memory_equal(view.figures, un.figures, un.n_figures * 8);
