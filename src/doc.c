@@ -285,6 +285,22 @@ static const char *const CHROME_LEADS[] = {
 	"image:", "file photo", "(photo", "copyright",
 };
 
+/* Does the line end with a photo credit, "(AP Photo/Evan Vucci)", "(Photo
+ * by X/Getty Images)", perhaps followed by the photographer's name again?
+ * Then it is a caption, which travels with the photo to other stories. */
+static int ends_with_photo_credit(const char *s, size_t len)
+{
+	size_t close = len, open;
+	while (close > 0 && s[close - 1] != ')')
+		close--;
+	if (!close || len - close > 40)
+		return 0;
+	for (open = close - 1; open > 0 && s[open - 1] != '(';)
+		open--;
+	return open > 0 && (contains(s + open, close - open, "photo") ||
+	                    contains(s + open, close - open, "images"));
+}
+
 /*
  * Whether a line looks like page chrome rather than story text: very short,
  * short without the end of a sentence (headlines too: they differ between
@@ -302,6 +318,8 @@ static int looks_like_chrome(const char *s, size_t len, uint32_t n_words)
 	if (count_separators(s, len) >= 2)
 		return 1; /* "home | world | business" */
 	if (contains(s, len, "\xC2\xA9") || contains(s, len, "all rights reserved"))
+		return 1;
+	if (ends_with_photo_credit(s, len))
 		return 1;
 	for (size_t i = 0; i < sizeof CHROME_LEADS / sizeof *CHROME_LEADS; i++) {
 		if (!len || s[0] != CHROME_LEADS[i][0])

@@ -41,7 +41,11 @@ static void test_guessed_chrome(void **state)
 	          "Next Story\n"
 	          "Share on Facebook\n"
 	          "Disclaimer: No Daily Herald journalist was involved in the creation of this content.\n"
-	          "Copyright 2026 Daily Herald. All rights reserved.\n");
+	          "Copyright 2026 Daily Herald. All rights reserved.\n"
+	          "Lorries queue at the closed bridge in Harrowby on Tuesday, after engineers "
+	          "found cracks in two of its piers. (AP Photo/Jane Doe, File) Jane Doe AP\n"
+	          "The mayor said the repairs (see photo) would take a year and cost more "
+	          "than the council had set aside for all its roads.\n");
 	assert_int_equal(kind_of(&d, "home"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "smart quarterly"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "save 25"), LINE_CHROME_GUESSED);
@@ -51,6 +55,8 @@ static void test_guessed_chrome(void **state)
 	assert_int_equal(kind_of(&d, "share on"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "disclaimer"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "copyright"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "lorries queue"), LINE_CHROME_GUESSED); /* a caption */
+	assert_int_equal(kind_of(&d, "the mayor"), LINE_STORY);
 	doc_free(&d);
 }
 
