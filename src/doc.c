@@ -319,8 +319,6 @@ static int looks_like_chrome(const char *s, size_t len, uint32_t n_words)
 		return 1; /* "home | world | business" */
 	if (contains(s, len, "\xC2\xA9") || contains(s, len, "all rights reserved"))
 		return 1;
-	if (ends_with_photo_credit(s, len))
-		return 1;
 	for (size_t i = 0; i < sizeof CHROME_LEADS / sizeof *CHROME_LEADS; i++) {
 		if (!len || s[0] != CHROME_LEADS[i][0])
 			continue;
@@ -381,6 +379,8 @@ static void guess_chrome(wd_doc *d)
 			continue;
 		if (looks_like_chrome(d->norm + ln->start, ln->end - ln->start, ln->n_words))
 			ln->kind = LINE_CHROME_GUESSED;
+		else if (ends_with_photo_credit(d->norm + ln->start, ln->end - ln->start))
+			ln->kind = LINE_CAPTION;
 	}
 }
 
@@ -510,9 +510,10 @@ static int left_out(uint8_t kind, int level)
 {
 	switch (kind) {
 	case LINE_TITLE: return 1;
-	case LINE_CHROME_GUESSED: return level < 1;
-	case LINE_CHROME_LEARNED: return level < 2;
-	case LINE_CREDIT: return level < 3;
+	case LINE_CAPTION: return level < KEEP_CAPTIONS;
+	case LINE_CHROME_GUESSED: return level < KEEP_GUESSED;
+	case LINE_CHROME_LEARNED: return level < KEEP_LEARNED;
+	case LINE_CREDIT: return level < KEEP_ALL;
 	default: return 0;
 	}
 }
@@ -521,7 +522,7 @@ static int left_out(uint8_t kind, int level)
 static int word_kept(const wd_doc *d, size_t line, uint32_t w, int level)
 {
 	return !left_out(d->lines[line].kind, level) &&
-	       (level >= 3 || !(d->word_flags[w] & WORD_CREDIT));
+	       (level >= KEEP_ALL || !(d->word_flags[w] & WORD_CREDIT));
 }
 
 /* Copies the words kept at `level` into out (and, if flags is not NULL,
@@ -598,16 +599,18 @@ int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 		return wd_fail_oom();
 	}
 	/* Guessed chrome may be story misjudged: it comes back when too little
-	 * is left. Learned chrome and credits never are story, and every
-	 * article of the outlet or agency shares them: they come back only when
-	 * nothing else is left (an article all chrome is still compared). */
-	for (level = 0; level <= 1; level++) {
+	 * is left, captions first (a photo brief is one). Learned chrome and
+	 * credits never are story, and every article of the outlet or agency
+	 * shares them: they come back only when nothing else is left (an
+	 * article all chrome is still compared). */
+	for (level = KEEP_STORY; level <= KEEP_GUESSED; level++) {
 		n = kept_words(d, level, kept, NULL);
 		if (n >= MIN_KEPT_WORDS || n == d->n_words - title_words)
 			break;
 	}
-	if (level > 1) /* short text: the first level with any words */
-		for (level = 0; level < 3 && kept_words(d, level, kept, NULL) == 0; level++)
+	if (level > KEEP_GUESSED) /* short text: the first level with any words */
+		for (level = KEEP_STORY; level < KEEP_ALL && kept_words(d, level, kept, NULL) == 0;
+		     level++)
 			;
 	n = kept_words(d, level, kept, flags);
 	d->keep_level = level;

@@ -55,7 +55,7 @@ static void test_guessed_chrome(void **state)
 	assert_int_equal(kind_of(&d, "share on"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "disclaimer"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "copyright"), LINE_CHROME_GUESSED);
-	assert_int_equal(kind_of(&d, "lorries queue"), LINE_CHROME_GUESSED); /* a caption */
+	assert_int_equal(kind_of(&d, "lorries queue"), LINE_CAPTION);
 	assert_int_equal(kind_of(&d, "the mayor"), LINE_STORY);
 	doc_free(&d);
 }
@@ -101,6 +101,21 @@ static void test_hard_wrapped_paragraphs(void **state)
 	doc_free(&d);
 }
 
+static void test_photo_brief(void **state)
+{
+	(void)state;
+	wd_doc d;
+	/* a brief that is only a caption keeps it, not the menu around it */
+	parse(&d, "Home | World | Business | Sport\n"
+	          "UN chief meets the visiting Iraqi prime minister at the UN "
+	          "headquarters in New York on Friday. (Xinhua Photo)\n"
+	          "Share on Facebook\n");
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_int_equal(d.keep_level, KEEP_CAPTIONS);
+	assert_int_equal(d.kept_words, 19);
+	doc_free(&d);
+}
+
 static void test_fallback_keeps_short_articles(void **state)
 {
 	(void)state;
@@ -109,7 +124,7 @@ static void test_fallback_keeps_short_articles(void **state)
 	 * guessed chrome comes back and the figures are matched on */
 	parse(&d, "Shr 12 cts vs 10 cts\nNet 1.2 mln vs 900,000\nRevs 10.1 mln vs 9.2 mln\n");
 	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
-	assert_int_equal(d.keep_level, 1);
+	assert_int_equal(d.keep_level, KEEP_GUESSED);
 	assert_int_equal(d.kept_words, d.n_words);
 	assert_false(d.title_kept); /* no title given */
 	assert_true(d.n_set > 0);
@@ -264,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_credit_words_left_out),
 		cmocka_unit_test(test_hard_wrapped_paragraphs),
 		cmocka_unit_test(test_fallback_keeps_short_articles),
+		cmocka_unit_test(test_photo_brief),
 		cmocka_unit_test(test_title_counts_for_short_texts),
 		cmocka_unit_test(test_shorter_shingles_in_particle_scripts),
 		cmocka_unit_test(test_html_leftovers),
