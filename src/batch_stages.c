@@ -80,7 +80,8 @@ static int mem_line_put(void *ctx, const char *source, uint64_t line, int64_t fi
 		t->n++;
 	}
 	e->first = first;
-	e->chrome = chrome;
+	if (chrome) /* 0 only moves the reference (as store_line_put) */
+		e->chrome = chrome;
 	return WD_OK;
 }
 

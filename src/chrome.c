@@ -17,6 +17,23 @@
  */
 static const double DIFFERENT_SHARE = 0.25;
 
+/*
+ * A line of this many words may be a paragraph of a story that the outlet
+ * prints in two different articles: a story and the "The Latest" file or
+ * roundup that quotes it, two versions of a rewritten agency story.
+ * Learning it would take the story text from both copies, so it is chrome
+ * only once a third different story has it too (page chrome recurs on
+ * every page, long or short).
+ */
+enum { STORY_LINE_WORDS = 30 };
+/* Two articles that share this many such paragraphs are versions of one
+ * story (or one quotes the other), not different stories, however much
+ * each has of its own: an updated story gains a new lede and loses lines. */
+enum { SAME_STORY_PARAGRAPHS = 3 };
+
+/* What is known of a line (chrome_table's chrome argument, stored). */
+enum { LINE_SEEN = 0, LINE_CHROME = 1, LINE_IN_TWO_STORIES = 2 };
+
 enum { LINE_BYTES = 12 };
 
 uint64_t chrome_line_key(uint64_t source_key, uint64_t line)
@@ -191,12 +208,28 @@ static double unshared_share(const unsigned char *a, size_t na, const unsigned c
  * (blob b) of its outlet. */
 enum { SAME_STORY, NEW_HAS_MORE, DIFFERENT_STORIES };
 
+/* How many lines of STORY_LINE_WORDS or more a and b share. */
+static size_t shared_paragraphs(const unsigned char *a, size_t na, const unsigned char *b,
+                                size_t nb)
+{
+	size_t shared = 0, j = 0;
+	for (size_t i = 0; i < na; i++) {
+		uint64_t h = blob_hash(a, i);
+		while (j < nb && blob_hash(b, j) < h)
+			j++;
+		shared += j < nb && blob_hash(b, j) == h && blob_words(a, i) >= STORY_LINE_WORDS;
+	}
+	return shared;
+}
+
 static int compare_stories(const void *a, size_t a_bytes, const void *b, size_t b_bytes)
 {
 	size_t na = a_bytes / LINE_BYTES, nb = b_bytes / LINE_BYTES;
 	int a_own = unshared_share(a, na, b, nb) >= DIFFERENT_SHARE;
 	int b_own = unshared_share(b, nb, a, na) >= DIFFERENT_SHARE;
-	return a_own && b_own ? DIFFERENT_STORIES : a_own ? NEW_HAS_MORE : SAME_STORY;
+	if (a_own && b_own && shared_paragraphs(a, na, b, nb) < SAME_STORY_PARAGRAPHS)
+		return DIFFERENT_STORIES;
+	return a_own ? NEW_HAS_MORE : SAME_STORY;
 }
 
 static int store_get(void *st, const char *source, uint64_t line, int64_t *first,
@@ -240,8 +273,8 @@ int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char
 		if ((found = t->get(t->ctx, source, h, &first, &chrome)) < 0) {
 			err = found;
 		} else if (!found) {
-			err = t->put(t->ctx, source, h, seq, 0);
-		} else if (!chrome && first != seq) {
+			err = t->put(t->ctx, source, h, seq, LINE_SEEN);
+		} else if (chrome != LINE_CHROME && first != seq) {
 			/* Seen before: chrome if that article is another story. */
 			if (first != cached_seq) {
 				free(other);
@@ -251,8 +284,13 @@ int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char
 				cached_seq = first;
 			}
 			int how = compare_stories(blob, bytes, other, other_bytes);
-			if (how == DIFFERENT_STORIES) {
-				if ((err = t->put(t->ctx, source, h, first, 1)) < 0 ||
+			if (how == DIFFERENT_STORIES && chrome == LINE_SEEN &&
+			    blob_words(lines, i) >= STORY_LINE_WORDS) {
+				/* a paragraph in two stories: the next one is
+				 * compared with this one */
+				err = t->put(t->ctx, source, h, seq, LINE_IN_TWO_STORIES);
+			} else if (how == DIFFERENT_STORIES) {
+				if ((err = t->put(t->ctx, source, h, first, LINE_CHROME)) < 0 ||
 				    (err = set_add(m, chrome_line_key(skey, h))) < 0)
 					break;
 				if (i64_push(newly, (int64_t)h) < 0)
@@ -263,7 +301,7 @@ int chrome_learn(chrome_model *m, const chrome_table *t, int64_t seq, const char
 				 * compared with this one, which has more, so that a
 				 * brief does not hide the chrome of the stories around
 				 * it. A brief after a story keeps the story. */
-				err = t->put(t->ctx, source, h, seq, 0);
+				err = t->put(t->ctx, source, h, seq, LINE_SEEN);
 			}
 		}
 	}

@@ -50,8 +50,10 @@ int chrome_lines_blob(void **blob, size_t *bytes, const wd_doc *doc);
 /*
  * Where what is learned per line lives: the index's source_lines table, or
  * the batch job's memory. get says 1 (found: *first is the first article
- * with the line, *chrome whether it is chrome), 0 (never seen) or < 0;
- * put records a line first seen in `first` (chrome 0) or marks it chrome;
+ * with the line, *chrome: 0 not chrome, 1 chrome, 2 a long line seen in
+ * two different stories so far), 0 (never seen) or < 0; put records a line
+ * first seen in `first` or a newer reference (chrome 0: what else is known
+ * stays), or sets its state (1 or 2) and reference;
  * article_lines gives a malloc'd copy of an article's lines blob.
  */
 typedef struct chrome_table {

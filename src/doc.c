@@ -17,6 +17,8 @@
 enum {
 	MIN_KEPT_WORDS = 15,   /* below this, left-out lines come back */
 	SHORT_STORY_WORDS = 40, /* below this, the title counts too */
+	TITLE_KEY_WORDS = 4,   /* a shorter headline ("Print", "World News")
+	                        * names no story */
 	PARTICLE_SCRIPT_SHORTER = 2, /* shingles this much shorter in those scripts */
 	WRAP_MIN_LINES = 5,    /* hard-wrap detection needs this many lines */
 	WRAP_MIN_COLUMNS = 55, /* a wrapped line is about this long */
@@ -283,6 +285,22 @@ static const char *const CHROME_LEADS[] = {
 	"image:", "file photo", "(photo", "copyright",
 };
 
+/* Does the line end with a photo credit, "(AP Photo/Evan Vucci)", "(Photo
+ * by X/Getty Images)", perhaps followed by the photographer's name again?
+ * Then it is a caption, which travels with the photo to other stories. */
+static int ends_with_photo_credit(const char *s, size_t len)
+{
+	size_t close = len, open;
+	while (close > 0 && s[close - 1] != ')')
+		close--;
+	if (!close || len - close > 40)
+		return 0;
+	for (open = close - 1; open > 0 && s[open - 1] != '(';)
+		open--;
+	return open > 0 && (contains(s + open, close - open, "photo") ||
+	                    contains(s + open, close - open, "images"));
+}
+
 /*
  * Whether a line looks like page chrome rather than story text: very short,
  * short without the end of a sentence (headlines too: they differ between
@@ -361,6 +379,8 @@ static void guess_chrome(wd_doc *d)
 			continue;
 		if (looks_like_chrome(d->norm + ln->start, ln->end - ln->start, ln->n_words))
 			ln->kind = LINE_CHROME_GUESSED;
+		else if (ends_with_photo_credit(d->norm + ln->start, ln->end - ln->start))
+			ln->kind = LINE_CAPTION;
 	}
 }
 
@@ -490,9 +510,10 @@ static int left_out(uint8_t kind, int level)
 {
 	switch (kind) {
 	case LINE_TITLE: return 1;
-	case LINE_CHROME_GUESSED: return level < 1;
-	case LINE_CHROME_LEARNED: return level < 2;
-	case LINE_CREDIT: return level < 3;
+	case LINE_CAPTION: return level < KEEP_CAPTIONS;
+	case LINE_CHROME_GUESSED: return level < KEEP_GUESSED;
+	case LINE_CHROME_LEARNED: return level < KEEP_LEARNED;
+	case LINE_CREDIT: return level < KEEP_ALL;
 	default: return 0;
 	}
 }
@@ -501,7 +522,7 @@ static int left_out(uint8_t kind, int level)
 static int word_kept(const wd_doc *d, size_t line, uint32_t w, int level)
 {
 	return !left_out(d->lines[line].kind, level) &&
-	       (level >= 3 || !(d->word_flags[w] & WORD_CREDIT));
+	       (level >= KEEP_ALL || !(d->word_flags[w] & WORD_CREDIT));
 }
 
 /* Copies the words kept at `level` into out (and, if flags is not NULL,
@@ -578,19 +599,26 @@ int doc_shingle(wd_doc *d, uint32_t k, uint64_t seed)
 		return wd_fail_oom();
 	}
 	/* Guessed chrome may be story misjudged: it comes back when too little
-	 * is left. Learned chrome and credits never are story, and every
-	 * article of the outlet or agency shares them: they come back only when
-	 * nothing else is left (an article all chrome is still compared). */
-	for (level = 0; level <= 1; level++) {
+	 * is left, captions first (a photo brief is one). Learned chrome and
+	 * credits never are story, and every article of the outlet or agency
+	 * shares them: they come back only when nothing else is left (an
+	 * article all chrome is still compared). */
+	for (level = KEEP_STORY; level <= KEEP_GUESSED; level++) {
 		n = kept_words(d, level, kept, NULL);
 		if (n >= MIN_KEPT_WORDS || n == d->n_words - title_words)
 			break;
 	}
-	if (level > 1) /* short text: the first level with any words */
-		for (level = 0; level < 3 && kept_words(d, level, kept, NULL) == 0; level++)
+	if (level > KEEP_GUESSED) /* short text: the first level with any words */
+		for (level = KEEP_STORY; level < KEEP_ALL && kept_words(d, level, kept, NULL) == 0;
+		     level++)
 			;
 	n = kept_words(d, level, kept, flags);
 	d->keep_level = level;
+	/* a headline the outlet prints over different stories is chrome
+	 * (learned: no longer LINE_TITLE) */
+	d->title_key = title_words >= TITLE_KEY_WORDS && d->lines[0].kind == LINE_TITLE
+	                       ? d->lines[0].hash
+	                       : 0;
 	/* A very short story (a templated dividend notice) names its company
 	 * only in the headline: then the headline counts, first. */
 	if (n < SHORT_STORY_WORDS && d->n_lines && d->lines[0].kind == LINE_TITLE) {
@@ -690,9 +718,13 @@ void doc_free(wd_doc *d)
 
 /* ---- packed for verification elsewhere ---- */
 
+/* Set in the fourth count when the headline's key follows the four counts
+ * (a doc packed before there were keys, or without one, has none). */
+#define HAS_TITLE_KEY (UINT64_C(1) << 63)
+
 size_t doc_packed_size(const wd_doc *d)
 {
-	return 4 * sizeof(uint64_t) +
+	return (4 + (d->title_key != 0)) * sizeof(uint64_t) +
 	       (d->n_set + d->n_order + 2 * d->n_figures + d->n_templ) * sizeof(uint64_t);
 }
 
@@ -705,8 +737,9 @@ static unsigned char *put_u64s(unsigned char *out, const uint64_t *v, size_t n)
 
 void doc_pack(unsigned char *out, const wd_doc *d)
 {
-	uint64_t counts[4] = {d->n_set, d->n_order, d->n_figures, d->n_templ};
-	out = put_u64s(out, counts, 4);
+	uint64_t counts[5] = {d->n_set, d->n_order, d->n_figures,
+	                      d->n_templ | (d->title_key ? HAS_TITLE_KEY : 0), d->title_key};
+	out = put_u64s(out, counts, d->title_key ? 5 : 4);
 	out = put_u64s(out, d->set, d->n_set);
 	out = put_u64s(out, d->order, d->n_order);
 	out = put_u64s(out, d->figures, d->n_figures);
@@ -735,16 +768,25 @@ static int get_counts(uint64_t *c, size_t n, const unsigned char *in, size_t len
 	return WD_OK;
 }
 
-/* The counts of a packed doc (set, order, figures, template) into d, and
- * the bytes it takes, or < 0 when len is too short for it. */
-static long packed_layout(wd_doc *d, const unsigned char *in, size_t len)
+/* The counts of a packed doc (set, order, figures, template) and its
+ * headline's key into d, where its arrays start (*header bytes in), and the
+ * bytes it takes, or < 0 when len is too short for it. */
+static long packed_layout(wd_doc *d, size_t *header, const unsigned char *in, size_t len)
 {
-	uint64_t c[4];
+	uint64_t c[4] = {0};
 	int err;
 	memset(d, 0, sizeof *d);
 	if ((err = get_counts(c, 4, in, len)) < 0)
 		return err;
-	size_t words = c[0] + c[1] + 2 * c[2] + c[3], used = sizeof c + words * sizeof(uint64_t);
+	*header = sizeof c;
+	if (c[3] & HAS_TITLE_KEY) {
+		c[3] &= ~HAS_TITLE_KEY;
+		if (len < *header + sizeof(uint64_t))
+			return wd_fail(WD_EINVAL, "packed doc truncated");
+		d->title_key = wd_get_le64(in + *header);
+		*header += sizeof(uint64_t);
+	}
+	size_t words = c[0] + c[1] + 2 * c[2] + c[3], used = *header + words * sizeof(uint64_t);
 	if (c[0] > len || c[1] > len || c[2] > len || c[3] > len || used > len)
 		return wd_fail(WD_EINVAL, "packed doc truncated");
 	d->n_set = c[0];
@@ -756,10 +798,11 @@ static long packed_layout(wd_doc *d, const unsigned char *in, size_t len)
 
 long doc_unpack(wd_doc *d, const unsigned char *in, size_t len)
 {
-	long used = packed_layout(d, in, len);
+	size_t header;
+	long used = packed_layout(d, &header, in, len);
 	if (used < 0)
 		return used;
-	const unsigned char *p = in + 4 * sizeof(uint64_t);
+	const unsigned char *p = in + header;
 	uint64_t c[4] = {d->n_set, d->n_order, d->n_figures, d->n_templ};
 	if (get_u64s(&d->set, p, c[0]) < 0 || get_u64s(&d->order, p += c[0] * 8, c[1]) < 0 ||
 	    get_u64s(&d->figures, p += c[1] * 8, c[2]) < 0 ||
@@ -775,11 +818,12 @@ long doc_view(wd_doc *d, const unsigned char *in, size_t len)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if ((uintptr_t)in % sizeof(uint64_t) == 0) {
-		long used = packed_layout(d, in, len);
+		size_t header;
+		long used = packed_layout(d, &header, in, len);
 		if (used < 0)
 			return used;
 		/* the packed arrays are the arrays: little-endian u64s, aligned */
-		uint64_t *p = (uint64_t *)(uintptr_t)(in + 4 * sizeof(uint64_t));
+		uint64_t *p = (uint64_t *)(uintptr_t)(in + header);
 		d->set = p;
 		d->order = p += d->n_set;
 		d->figures = p += d->n_order;

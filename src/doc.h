@@ -15,8 +15,13 @@ enum line_kind {
 	LINE_CHROME_GUESSED, /* looks like chrome: menu, price, share button... */
 	LINE_CHROME_LEARNED, /* recurs across different stories of its outlet */
 	LINE_CREDIT,         /* only an agency credit or dateline */
-	LINE_TITLE           /* the headline: counts only for very short texts */
+	LINE_TITLE,          /* the headline: counts only for very short texts */
+	LINE_CAPTION         /* a photo's caption: travels with the photo */
 };
+
+/* What doc_shingle keeps (wd_doc.keep_level): the story lines, then each
+ * left-out kind back in turn while too little is left. */
+enum keep_level { KEEP_STORY, KEEP_CAPTIONS, KEEP_GUESSED, KEEP_LEARNED, KEEP_ALL };
 
 enum { WORD_CREDIT = 1, WORD_NUMBER = 2 }; /* in the credit; a figure */
 
@@ -53,7 +58,9 @@ typedef struct wd_doc {
 	uint64_t *figures, *masked, *templ;
 	size_t n_figures, n_templ;
 	size_t kept_words;
-	int keep_level;         /* 0: all left-outs out ... 3: nothing left out */
+	uint64_t title_key;     /* the headline's words when it can name a story
+	                         * (enough words, not the outlet's chrome); 0: none */
+	int keep_level;         /* enum keep_level */
 	int borrowed;           /* doc_view: the arrays point into its buffer */
 	int title_kept;         /* the title's words are matched on */
 } wd_doc;

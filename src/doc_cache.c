@@ -41,6 +41,7 @@ const wd_doc *doc_cache_put(doc_cache *c, int64_t seq, uint64_t source_key, wd_d
 	e->doc.templ = doc->templ;
 	e->doc.n_figures = doc->n_figures;
 	e->doc.n_templ = doc->n_templ;
+	e->doc.title_key = doc->title_key;
 	doc->set = doc->order = doc->figures = doc->masked = doc->templ = NULL;
 	doc->n_set = doc->n_order = doc->n_figures = doc->n_templ = 0;
 	return &e->doc;

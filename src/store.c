@@ -59,7 +59,7 @@ static const char *const SCHEMA =
 	"  source TEXT NOT NULL,\n"
 	"  line INTEGER NOT NULL,\n"           /* hash of the line's words */
 	"  first_seq INTEGER NOT NULL,\n"      /* the article a new one is compared with */
-	"  chrome INTEGER NOT NULL,\n"         /* 1: seen in different stories */
+	"  chrome INTEGER NOT NULL,\n"         /* 1: chrome; 2: long, in two stories */
 	"  PRIMARY KEY(source, line)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE VIEW clusters AS\n"
@@ -129,7 +129,8 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_LINE_INSERT] =
 		"INSERT INTO source_lines(source, line, first_seq, chrome) VALUES(?1, ?2, ?3, 0)"
 		" ON CONFLICT(source, line) DO UPDATE SET first_seq = excluded.first_seq",
-	[ST_LINE_SET_CHROME] = "UPDATE source_lines SET chrome = 1 WHERE source = ?1 AND line = ?2",
+	[ST_LINE_SET_CHROME] =
+		"UPDATE source_lines SET first_seq = ?3, chrome = ?4 WHERE source = ?1 AND line = ?2",
 	[ST_LEARNED_ALL] = "SELECT source, line FROM source_lines WHERE chrome = 1",
 	[ST_ARTICLE_LINES] = "SELECT lines FROM articles WHERE seq = ?1",
 	[ST_SET_SHINGLES] = "UPDATE articles SET shingles = ?2 WHERE seq = ?1",
@@ -156,7 +157,7 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_MAX_SEQ] = "SELECT max(seq) FROM articles",
 	[ST_LINE_FORGET] =
 		"DELETE FROM source_lines"
-		" WHERE source = ?1 AND line = ?2 AND first_seq = ?3 AND chrome = 0",
+		" WHERE source = ?1 AND line = ?2 AND first_seq = ?3 AND chrome <> 1",
 	[ST_ARTICLE_GET] =
 		"SELECT a.seq, a.id, a.title, a.source, a.published, a.url, a.text,"
 		" a.credit_agency, a.credit_place, a.added_ts, a.n_shingles, r.id"
@@ -676,8 +677,9 @@ int store_line_put(wd_store *st, const char *source, uint64_t line, int64_t firs
 	sqlite3_stmt *s = store_stmt(st, chrome ? ST_LINE_SET_CHROME : ST_LINE_INSERT);
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (int64_t)line);
-	if (!chrome)
-		sqlite3_bind_int64(s, 3, first_seq);
+	sqlite3_bind_int64(s, 3, first_seq);
+	if (chrome)
+		sqlite3_bind_int(s, 4, chrome);
 	return step_done(st, s, "storing learned chrome");
 }
 

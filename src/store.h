@@ -127,7 +127,8 @@ int store_update_sig(wd_store *st, int64_t seq, uint64_t n_shingles,
 int store_line_get(wd_store *st, const char *source, uint64_t line, int64_t *first_seq,
                    int *chrome);
 /* Records the article a line was last seen in as the same story (first_seq,
- * chrome 0; a new line or a newer reference), or marks it chrome (1). */
+ * chrome 0; a new line or a newer reference), or sets its state (chrome 1,
+ * or 2: a long line seen in two different stories) and reference. */
 int store_line_put(wd_store *st, const char *source, uint64_t line, int64_t first_seq,
                    int chrome);
 /* Calls fn for every line learned as chrome. */

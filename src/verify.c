@@ -27,6 +27,12 @@ static const double MIN_SIZE_RATIO = 0.2;
 /* A copy contained in a much longer text must be found within this first
  * share of it (a trimmed copy keeps the beginning; an inset sits deeper). */
 static const double LEDE_SHARE = 0.3;
+/* ...and be one passage of it: most (ONE_PASSAGE) of what they share lies
+ * in one stretch of it at most STRETCH times the copy's length (room for
+ * local paragraphs). Two compilations (a "The Latest" file, a roundup)
+ * share items spread all over the longer one. */
+enum { STRETCH = 2 };
+static const double ONE_PASSAGE = 0.75;
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -84,6 +90,25 @@ static double shared_start(const wd_doc *longer, const wd_doc *shorter, uint64_t
 	return 1.0;
 }
 
+/*
+ * The share of the shared shingles' occurrences in the longer text that
+ * the densest stretch of `width` of its shingles holds.
+ */
+static double shared_in_stretch(const wd_doc *longer, const wd_doc *shorter, size_t width)
+{
+	size_t in_window = 0, best = 0, total = 0;
+	for (size_t i = 0; i < longer->n_order; i++) {
+		int hit = contains_u64(shorter->set, shorter->n_set, longer->order[i]);
+		total += hit;
+		in_window += hit;
+		if (i >= width)
+			in_window -= contains_u64(shorter->set, shorter->n_set, longer->order[i - width]);
+		if (in_window > best)
+			best = in_window;
+	}
+	return total ? (double)best / (double)total : 0.0;
+}
+
 void verify_docs(verdict *v, const wd_doc *a, const wd_doc *b, double threshold)
 {
 	size_t na = a->n_set, nb = b->n_set;
@@ -110,11 +135,22 @@ void verify_docs(verdict *v, const wd_doc *a, const wd_doc *b, double threshold)
 	}
 	if (v->containment < threshold)
 		return;
+	/* under the same headline a contained text is a copy cut short or
+	 * extended: a compilation or a story quoting it has its own */
+	if (a->title_key && a->title_key == b->title_key) {
+		v->match = 1;
+		return;
+	}
 	double ratio = (double)shorter->n_set / (double)longer->n_set;
 	if (ratio < MIN_SIZE_RATIO)
 		return;
 	v->lede_shared = shared_start(longer, shorter, v->shared) <= LEDE_SHARE;
-	v->match = v->lede_shared || ratio >= COMPARABLE_SIZE;
+	if (ratio >= COMPARABLE_SIZE) {
+		v->match = 1;
+		return;
+	}
+	v->match = v->lede_shared &&
+	           shared_in_stretch(longer, shorter, STRETCH * shorter->n_set) >= ONE_PASSAGE;
 }
 
 /* Best first; ties by ingest order, so results are reproducible. */

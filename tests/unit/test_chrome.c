@@ -203,6 +203,86 @@ static void test_briefs_between_stories(void **state)
 	wd_index_close(ix);
 }
 
+/* "a\nb", malloc'd */
+static char *lines2(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *s = malloc(n);
+	assert_non_null(s);
+	snprintf(s, n, "%s\n%s", a, b);
+	return s;
+}
+
+static void test_paragraph_in_a_roundup(void **state)
+{
+	(void)state;
+	/* The outlet prints a story (p1, p2) and a roundup quoting its long
+	 * first paragraph: two different stories, but a paragraph in two of
+	 * them is not chrome yet, and the story still matches the wire copy. */
+	char *p1 = gen_story(20, 60), *p2 = gen_story(21, 30);
+	char *t = gen_story(22, 150), *u = gen_story(23, 150);
+	char *story = lines2(p1, p2), *roundup = lines2(t, p1), *other = lines2(u, p1);
+	wd_index *ix;
+	assert_int_equal(wd_index_open(&ix, NULL, NULL), WD_OK);
+	int64_t sa = add(ix, "story", story, "courier.example");
+	add(ix, "roundup", roundup, "courier.example");
+	int64_t sw = add(ix, "wire", story, "wire.example");
+	assert_string_equal(cluster_of(ix, sw), "story");
+	/* a third story with it: the line is the outlet's chrome after all,
+	 * and what is left of the story (p2, deep in the wire copy) is no copy */
+	add(ix, "third", other, "courier.example");
+	assert_string_equal(cluster_of(ix, sa), "story");
+	assert_string_equal(cluster_of(ix, sw), "wire");
+	wd_index_close(ix);
+	free(p1);
+	free(p2);
+	free(t);
+	free(u);
+	free(story);
+	free(roundup);
+	free(other);
+}
+
+static void test_versions_share_paragraphs(void **state)
+{
+	(void)state;
+	/* Three updates of one story, each with a new lede and paragraphs of
+	 * its own but sharing three long ones: versions, not different
+	 * stories, so the shared paragraphs stay story text. */
+	char *shared[3], *ledes[3], *pages[3];
+	for (int i = 0; i < 3; i++) {
+		shared[i] = gen_story(30 + (unsigned)i, 35);
+		ledes[i] = gen_story(40 + (unsigned)i, 60);
+	}
+	wd_index *ix;
+	assert_int_equal(wd_index_open(&ix, NULL, NULL), WD_OK);
+	for (int i = 0; i < 3; i++) {
+		char *body = lines2(shared[0], shared[1]);
+		char *tail = lines2(body, shared[2]);
+		pages[i] = lines2(ledes[i], tail);
+		free(body);
+		free(tail);
+		char id[16];
+		snprintf(id, sizeof id, "v%d", i);
+		add(ix, id, pages[i], "courier.example");
+	}
+	/* the shared paragraphs alone, from another outlet: a copy of each */
+	char *body = lines2(shared[0], shared[1]), *wire = lines2(body, shared[2]);
+	wd_query_result *q;
+	wd_article w = {.id = "wire", .text = wire, .source = "wire.example"};
+	assert_int_equal(wd_index_query(&q, ix, &w), WD_OK);
+	assert_int_equal(q->n_matches, 3);
+	wd_query_result_free(q);
+	wd_index_close(ix);
+	for (int i = 0; i < 3; i++) {
+		free(shared[i]);
+		free(ledes[i]);
+		free(pages[i]);
+	}
+	free(body);
+	free(wire);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_same_story_twice_teaches_nothing),
 		cmocka_unit_test(test_learned_chrome_persists),
 		cmocka_unit_test(test_briefs_between_stories),
+		cmocka_unit_test(test_paragraph_in_a_roundup),
+		cmocka_unit_test(test_versions_share_paragraphs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,11 @@ static void test_guessed_chrome(void **state)
 	          "Next Story\n"
 	          "Share on Facebook\n"
 	          "Disclaimer: No Daily Herald journalist was involved in the creation of this content.\n"
-	          "Copyright 2026 Daily Herald. All rights reserved.\n");
+	          "Copyright 2026 Daily Herald. All rights reserved.\n"
+	          "Lorries queue at the closed bridge in Harrowby on Tuesday, after engineers "
+	          "found cracks in two of its piers. (AP Photo/Jane Doe, File) Jane Doe AP\n"
+	          "The mayor said the repairs (see photo) would take a year and cost more "
+	          "than the council had set aside for all its roads.\n");
 	assert_int_equal(kind_of(&d, "home"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "smart quarterly"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "save 25"), LINE_CHROME_GUESSED);
@@ -51,6 +55,8 @@ static void test_guessed_chrome(void **state)
 	assert_int_equal(kind_of(&d, "share on"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "disclaimer"), LINE_CHROME_GUESSED);
 	assert_int_equal(kind_of(&d, "copyright"), LINE_CHROME_GUESSED);
+	assert_int_equal(kind_of(&d, "lorries queue"), LINE_CAPTION);
+	assert_int_equal(kind_of(&d, "the mayor"), LINE_STORY);
 	doc_free(&d);
 }
 
@@ -95,6 +101,21 @@ static void test_hard_wrapped_paragraphs(void **state)
 	doc_free(&d);
 }
 
+static void test_photo_brief(void **state)
+{
+	(void)state;
+	wd_doc d;
+	/* a brief that is only a caption keeps it, not the menu around it */
+	parse(&d, "Home | World | Business | Sport\n"
+	          "UN chief meets the visiting Iraqi prime minister at the UN "
+	          "headquarters in New York on Friday. (Xinhua Photo)\n"
+	          "Share on Facebook\n");
+	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_int_equal(d.keep_level, KEEP_CAPTIONS);
+	assert_int_equal(d.kept_words, 19);
+	doc_free(&d);
+}
+
 static void test_fallback_keeps_short_articles(void **state)
 {
 	(void)state;
@@ -103,7 +124,7 @@ static void test_fallback_keeps_short_articles(void **state)
 	 * guessed chrome comes back and the figures are matched on */
 	parse(&d, "Shr 12 cts vs 10 cts\nNet 1.2 mln vs 900,000\nRevs 10.1 mln vs 9.2 mln\n");
 	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
-	assert_int_equal(d.keep_level, 1);
+	assert_int_equal(d.keep_level, KEEP_GUESSED);
 	assert_int_equal(d.kept_words, d.n_words);
 	assert_false(d.title_kept); /* no title given */
 	assert_true(d.n_set > 0);
@@ -220,9 +241,12 @@ static void test_view_equals_unpack(void **state)
 {
 	(void)state;
 	wd_doc d, un, view;
-	parse(&d, "The council voted 7 to 2 on Tuesday to close the old bridge to lorries "
-	          "after engineers found cracks in two of its 14 piers last spring.");
+	const char *text = "The council voted 7 to 2 on Tuesday to close the old bridge to "
+	                   "lorries after engineers found cracks in two of its 14 piers.";
+	assert_int_equal(doc_parse(&d, "Council closes the old bridge", text, strlen(text)),
+	                 WD_OK);
 	assert_int_equal(doc_shingle(&d, 5, 1), WD_OK);
+	assert_true(d.title_key != 0); /* packed after the counts */
 	size_t n = doc_packed_size(&d);
 	uint64_t *buf = malloc(n + 8); /* 8-byte aligned, as the batch job's buffers */
 	assert_non_null(buf);
@@ -233,6 +257,7 @@ static void test_view_equals_unpack(void **state)
 	assert_int_equal(view.n_order, un.n_order);
 	assert_int_equal(view.n_figures, un.n_figures);
 	assert_int_equal(view.n_templ, un.n_templ);
+	assert_true(view.title_key == d.title_key && un.title_key == d.title_key);
 	assert_memory_equal(view.set, un.set, un.n_set * 8);
 	assert_memory_equal(view.order, un.order, un.n_order * 8);
 	assert_memory_equal(view.figures, un.figures, un.n_figures * 8);
@@ -254,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_credit_words_left_out),
 		cmocka_unit_test(test_hard_wrapped_paragraphs),
 		cmocka_unit_test(test_fallback_keeps_short_articles),
+		cmocka_unit_test(test_photo_brief),
 		cmocka_unit_test(test_title_counts_for_short_texts),
 		cmocka_unit_test(test_shorter_shingles_in_particle_scripts),
 		cmocka_unit_test(test_html_leftovers),

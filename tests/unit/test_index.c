@@ -280,6 +280,40 @@ static void test_compilation(void **state)
 	free(x);
 }
 
+static char *joined(char *a, char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *x = malloc(n);
+	assert_non_null(x);
+	snprintf(x, n, "%s\n%s", a, b);
+	free(a);
+	free(b);
+	return x;
+}
+
+static void test_same_headline(void **state)
+{
+	(void)state;
+	/* Half of P's text deep in a longer page is an inset (y), unless the
+	 * page carries P's headline: then it is P cut short and extended (x). */
+	const char *title = "Council closes the old bridge to lorries";
+	char *p = gen_story(11, 200);
+	char *x = joined(gen_story(12, 400), gen_story(11, 100));
+	char *y = joined(gen_story(13, 400), gen_story(11, 100));
+	wd_article ap = {.id = "p", .title = title, .text = p};
+	wd_article ay = {.id = "y", .title = "A longer story of its own", .text = y};
+	wd_article ax = {.id = "x", .title = title, .text = x};
+	wd_index *ix = open_memory();
+	int64_t sp = add_new(ix, &ap, 0), sy = add_new(ix, &ay, 0), sx = add_new(ix, &ax, 1);
+	assert_cluster(ix, sp, "p", "p");
+	assert_cluster(ix, sx, "x", "p");
+	assert_cluster(ix, sy, "y", "y");
+	wd_index_close(ix);
+	free(p);
+	free(x);
+	free(y);
+}
+
 static void test_same_article_again(void **state)
 {
 	(void)state;
@@ -822,6 +856,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_copy_matches),
 		cmocka_unit_test(test_bridge_merges_clusters),
 		cmocka_unit_test(test_compilation),
+		cmocka_unit_test(test_same_headline),
 		cmocka_unit_test(test_same_article_again),
 		cmocka_unit_test(test_same_id_other_content),
 		cmocka_unit_test(test_unusable_articles),
