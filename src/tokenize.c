@@ -107,9 +107,27 @@ int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
 {
 	size_t i = 0, start = 0;
 	int in_word = 0, word_unspaced = 0, err;
-	enum char_class prev = OTHER;
+	enum char_class prev = OTHER, cls_run;
 
 	while (i < len) {
+		/* ASCII letters and digits inside a spaced word, and ASCII
+		 * punctuation and spaces between words, change nothing but prev:
+		 * most of a text, skipped here without the steps below. */
+		if (in_word && !word_unspaced) {
+			while (i < len && (unsigned char)s[i] < 0x80 &&
+			       (cls_run = ascii_class((unsigned char)s[i])) != OTHER) {
+				prev = cls_run;
+				i++;
+			}
+		} else if (!in_word) {
+			while (i < len && (unsigned char)s[i] < 0x80 &&
+			       ascii_class((unsigned char)s[i]) == OTHER) {
+				prev = OTHER;
+				i++;
+			}
+		}
+		if (i == len)
+			break;
 		utf8proc_int32_t cp;
 		enum char_class cls;
 		size_t step = next_cp(s, len, i, &cp, &cls);
