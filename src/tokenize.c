@@ -130,7 +130,13 @@ int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
 			break;
 		utf8proc_int32_t cp;
 		enum char_class cls;
-		size_t step = next_cp(s, len, i, &cp, &cls);
+		size_t step = 1;
+		if ((unsigned char)s[i] < 0x80) { /* the ends of words, mostly */
+			cp = (unsigned char)s[i];
+			cls = ascii_class((unsigned char)s[i]);
+		} else {
+			step = next_cp(s, len, i, &cp, &cls);
+		}
 
 		/* "1.2", "900,000", "6-3/16", "3-1" and "8:33" stay one word:
 		 * figures must count whole. */
