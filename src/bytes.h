@@ -3,6 +3,7 @@
 #define WD_BYTES_H
 
 #include <stdint.h>
+#include <string.h>
 
 static inline void wd_put_le64(unsigned char *p, uint64_t v)
 {
@@ -25,6 +26,28 @@ static inline uint32_t wd_get_le32(const unsigned char *p)
 static inline uint64_t wd_get_le64(const unsigned char *p)
 {
 	return (uint64_t)wd_get_le32(p) | (uint64_t)wd_get_le32(p + 4) << 32;
+}
+
+/*
+ * Eight bytes at once: a lane is one byte of the word. The "any lane"
+ * tests below are exact although a borrow may cross lanes.
+ */
+#define WD_LANES 0x0101010101010101ULL
+#define WD_HIGH 0x8080808080808080ULL
+
+static inline uint64_t wd_load8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Are all eight bytes printable ASCII (0x20..0x7E)? */
+static inline int wd_printable8(uint64_t w)
+{
+	uint64_t below = (w - WD_LANES * 0x20) & ~w & WD_HIGH;          /* a lane < 0x20 */
+	uint64_t above = ((w + WD_LANES * (127 - 0x7E)) | w) & WD_HIGH; /* a lane > 0x7E */
+	return !(below | above);
 }
 
 #endif

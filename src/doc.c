@@ -382,7 +382,10 @@ static int continuation_flags(uint8_t **flags, size_t *n, const char *s, size_t 
 		utf8proc_int32_t cp;
 		unsigned char c = (unsigned char)s[i];
 		if (!at_start && c >= ' ' && c < 0x80) {
-			i++; /* plain ASCII within a line: most of the text */
+			/* plain ASCII within a line: most of the text */
+			i++;
+			while (i + 8 <= len && wd_printable8(wd_load8((const unsigned char *)s + i)))
+				i += 8;
 			continue;
 		}
 		utf8proc_ssize_t step = 1;

@@ -1,9 +1,9 @@
 /* normalize.c - stage 1: one canonical form of the text (utf8proc). */
 #include "normalize.h"
 
+#include "bytes.h"
 #include "error.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -102,35 +102,13 @@ static int fast_byte(unsigned char c)
 	return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r';
 }
 
-/*
- * Eight bytes at a time (most of a text is printable ASCII). A lane is a
- * byte of w; no arithmetic below carries from one lane into the next
- * where it matters (the "any lane" tests are exact, and lower8 sees only
- * lanes below 0x80).
- */
-static const uint64_t LANES = 0x0101010101010101ULL, HIGH = 0x8080808080808080ULL;
-
-static uint64_t load8(const unsigned char *s)
-{
-	uint64_t w;
-	memcpy(&w, s, 8);
-	return w;
-}
-
-/* Are all eight bytes printable ASCII (0x20..0x7E)? */
-static int printable8(uint64_t w)
-{
-	uint64_t below = (w - LANES * 0x20) & ~w & HIGH; /* a lane < 0x20 */
-	uint64_t above = ((w + LANES * (127 - 0x7E)) | w) & HIGH; /* a lane > 0x7E */
-	return !(below | above);
-}
-
-/* Printable ASCII lanes with A..Z lowered. */
+/* Eight printable ASCII bytes (wd_printable8) with A..Z lowered: most of
+ * a text. No lane carries into the next (all are below 0x80). */
 static uint64_t lower8(uint64_t w)
 {
-	uint64_t from_a = w + LANES * (0x80 - 'A');       /* high bit: >= 'A' */
-	uint64_t past_z = w + LANES * (0x80 - ('Z' + 1)); /* high bit: > 'Z' */
-	return w | ((from_a & ~past_z & HIGH) >> 2);       /* 0x80 >> 2 = 0x20 */
+	uint64_t from_a = w + WD_LANES * (0x80 - 'A');       /* high bit: >= 'A' */
+	uint64_t past_z = w + WD_LANES * (0x80 - ('Z' + 1)); /* high bit: > 'Z' */
+	return w | ((from_a & ~past_z & WD_HIGH) >> 2);       /* 0x80 >> 2 = 0x20 */
 }
 
 /* Appends the normalization of an ASCII run of fast bytes: what utf8proc
@@ -140,7 +118,7 @@ static size_t fast_run(char *dst, const unsigned char *s, size_t n)
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t w;
-		if (i + 8 <= n && printable8(w = load8(s + i))) {
+		if (i + 8 <= n && wd_printable8(w = wd_load8(s + i))) {
 			w = lower8(w);
 			memcpy(dst + o, &w, 8);
 			o += 8;
@@ -203,7 +181,7 @@ int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)
 	while (i < len) {
 		size_t run = i;
 		while (run < len) {
-			if (run + 8 <= len && printable8(load8(s + run)))
+			if (run + 8 <= len && wd_printable8(wd_load8(s + run)))
 				run += 8;
 			else if (fast_byte(s[run]))
 				run++;
