@@ -52,9 +52,37 @@ static int in_particle_script(const char *word, size_t len)
 	       (cp >= 0x0900 && cp <= 0x0DFF); /* Devanagari .. Sinhala */
 }
 
+/* Words wait this many words for their hash to be finished, while their
+ * slot of the spelling memo is fetched (wd_word_hash_start). */
+enum { WORDS_AHEAD = 8 };
+
+typedef struct word_ring {
+	wd_doc *d;
+	struct {
+		const char *word;
+		size_t len;
+	} v[WORDS_AHEAD]; /* word i is at i % WORDS_AHEAD */
+} word_ring;
+
+/* Finishes the hash of word i (still in the ring). */
+static void finish_word(word_ring *r, size_t i)
+{
+	r->d->words[i] = wd_word_hash_finish(r->d->words[i], r->v[i % WORDS_AHEAD].word,
+	                                     r->v[i % WORDS_AHEAD].len);
+}
+
+/* Finishes the words still waiting. */
+static void finish_words(word_ring *r)
+{
+	size_t n = r->d->n_words;
+	for (size_t i = n > WORDS_AHEAD ? n - WORDS_AHEAD : 0; i < n; i++)
+		finish_word(r, i);
+}
+
 static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 {
-	wd_doc *d = ctx;
+	word_ring *r = ctx;
+	wd_doc *d = r->d;
 	if (d->n_words == d->cap_words) {
 		size_t cap = d->cap_words ? d->cap_words * 2 : 512;
 		uint64_t *w = realloc(d->words, cap * sizeof *w);
@@ -70,7 +98,11 @@ static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 			return wd_fail_oom();
 		d->cap_words = cap;
 	}
-	d->words[d->n_words] = wd_word_hash(word, len);
+	if (d->n_words >= WORDS_AHEAD)
+		finish_word(r, d->n_words - WORDS_AHEAD); /* frees its place in the ring */
+	d->words[d->n_words] = wd_word_hash_start(word, len);
+	r->v[d->n_words % WORDS_AHEAD].word = word;
+	r->v[d->n_words % WORDS_AHEAD].len = len;
 	d->word_start[d->n_words] = (uint32_t)offset;
 	d->word_flags[d->n_words] = starts_with_digit(word, len) ? WORD_NUMBER : 0;
 	d->n_particle_script_words += in_particle_script(word, len);
@@ -468,8 +500,11 @@ int doc_parse(wd_doc *d, const char *title, const char *text, size_t len)
 	d->norm[title_len] = '\n';
 	d->norm[title_len + 1] = '\n';
 	memcpy(d->norm + title_len + 2, norm_text, text_len + 1);
-	if ((err = wd_tokenize_each(d->norm, d->norm_len, push_word, d)) < 0 ||
-	    (err = split_lines(d)) < 0)
+	word_ring ring = {.d = d};
+	if ((err = wd_tokenize_each(d->norm, d->norm_len, push_word, &ring)) < 0)
+		goto done;
+	finish_words(&ring);
+	if ((err = split_lines(d)) < 0)
 		goto done;
 	if (title_len && d->n_lines && d->lines[0].start < title_len)
 		d->lines[0].kind = LINE_TITLE;

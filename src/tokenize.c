@@ -84,10 +84,21 @@ static _Thread_local struct {
 	uint64_t raw, folded;
 } fold_memo[FOLD_MEMO];
 
+uint64_t wd_word_hash_start(const char *word, size_t len)
+{
+	uint64_t raw = XXH3_64bits(word, len);
+	__builtin_prefetch(&fold_memo[raw & (FOLD_MEMO - 1)]);
+	return raw;
+}
+
 uint64_t wd_word_hash(const char *word, size_t len)
 {
+	return wd_word_hash_finish(XXH3_64bits(word, len), word, len);
+}
+
+uint64_t wd_word_hash_finish(uint64_t raw, const char *word, size_t len)
+{
 	char folded[64];
-	uint64_t raw = XXH3_64bits(word, len);
 	size_t slot = raw & (FOLD_MEMO - 1);
 	if (fold_memo[slot].raw == raw && raw != 0)
 		return fold_memo[slot].folded;
