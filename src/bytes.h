@@ -50,4 +50,11 @@ static inline int wd_printable8(uint64_t w)
 	return !(below | above);
 }
 
+/* Is byte c in any lane of w? */
+static inline int wd_has_byte8(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (WD_LANES * c); /* lanes equal to c are now 0 */
+	return ((x - WD_LANES) & ~x & WD_HIGH) != 0;
+}
+
 #endif

@@ -291,6 +291,12 @@ static size_t count_separators(const char *s, size_t len)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
+		uint64_t w;
+		while (i + 8 <= len && (w = wd_load8((const unsigned char *)s + i),
+		                        !(w & WD_HIGH) && !wd_has_byte8(w, '|')))
+			i += 8; /* eight ASCII bytes without a '|' */
+		if (i == len)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		if (c == '|')
 			n++;
