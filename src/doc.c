@@ -5,6 +5,7 @@
 #include "bytes.h"
 #include "error.h"
 #include "html.h"
+#include "normalize.h"
 #include "shingle.h"
 #include "tokenize.h"
 #include "vec.h"
@@ -473,7 +474,9 @@ static int clean_and_normalize(char **out, size_t *out_len, const char *text, si
 		text = clean;
 		len = clean_len;
 	}
-	err = wd_normalize(out, out_len, text, len);
+	/* checked above, unless cleaning made another text */
+	err = clean ? wd_normalize(out, out_len, text, len)
+	            : wd_normalize_valid(out, out_len, text, len);
 	if (err == WD_OK && flags)
 		err = continuation_flags(flags, n_flags, text, len);
 	free(clean);

@@ -171,13 +171,19 @@ static int out_reserve(out_buf *b, size_t more)
  */
 int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	out_buf b = {0};
-	size_t bad, i = 0;
-	int err = WD_OK;
-
+	size_t bad;
 	if (!wd_utf8_valid(text, len, &bad))
 		return wd_fail(WD_EINPUT, "invalid UTF-8 at byte %zu", bad);
+	return wd_normalize_valid(out, out_len, text, len);
+}
+
+int wd_normalize_valid(char **out, size_t *out_len, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	out_buf b = {0};
+	size_t i = 0;
+	int err = WD_OK;
+
 	while (i < len) {
 		size_t run = i;
 		while (run < len) {
