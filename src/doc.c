@@ -866,7 +866,7 @@ void doc_pack_words(unsigned char *out, const wd_doc *d)
 
 long doc_unpack_words(wd_doc *d, const unsigned char *in, size_t len)
 {
-	uint64_t c[3];
+	uint64_t c[3] = {0}; /* (set by get_counts; GCC cannot tell) */
 	int err;
 	memset(d, 0, sizeof *d);
 	if ((err = get_counts(c, 3, in, len)) < 0)
