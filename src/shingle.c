@@ -66,13 +66,20 @@ static int bucket_sort_u64(uint64_t *v, size_t n)
 		bits++;
 	int shift = top + 1 - bits > 0 ? top + 1 - bits : 0;
 	size_t n_buckets = (size_t)1 << bits, mask = n_buckets - 1;
-	uint64_t *tmp = malloc(n * sizeof *tmp);
-	size_t *start = calloc(n_buckets + 1, sizeof *start);
+	/* an article's shingles fit on the stack (n <= 512: 128 buckets) */
+	uint64_t small_tmp[512];
+	size_t small_start[129];
+	int on_heap = n > 512;
+	uint64_t *tmp = on_heap ? malloc(n * sizeof *tmp) : small_tmp;
+	size_t *start = on_heap ? malloc((n_buckets + 1) * sizeof *start) : small_start;
 	if (!tmp || !start) {
-		free(tmp);
-		free(start);
+		if (on_heap) {
+			free(tmp);
+			free(start);
+		}
 		return -1;
 	}
+	memset(start, 0, (n_buckets + 1) * sizeof *start);
 	for (size_t i = 0; i < n; i++)
 		start[((v[i] >> shift) & mask) + 1]++;
 	for (size_t b = 0; b < n_buckets; b++)
@@ -87,8 +94,10 @@ static int bucket_sort_u64(uint64_t *v, size_t n)
 			insertion_sort_u64(tmp + from, len);
 	}
 	memcpy(v, tmp, n * sizeof *v);
-	free(tmp);
-	free(start);
+	if (on_heap) {
+		free(tmp);
+		free(start);
+	}
 	return 0;
 }
 
