@@ -544,25 +544,25 @@ static int left_out(uint8_t kind, int level)
 	}
 }
 
-/* Is word w kept at `level`? */
-static int word_kept(const wd_doc *d, size_t line, uint32_t w, int level)
-{
-	return !left_out(d->lines[line].kind, level) &&
-	       (level >= 3 || !(d->word_flags[w] & WORD_CREDIT));
-}
-
 /* Copies the words kept at `level` into out (and, if flags is not NULL,
- * their flags); returns how many. */
+ * their flags); returns how many. A word is kept when its line is not
+ * left out and, below level 3, it is not part of a credit. */
 static size_t kept_words(const wd_doc *d, int level, uint64_t *out, uint8_t *flags)
 {
 	size_t n = 0;
-	for (size_t l = 0; l < d->n_lines; l++)
-		for (uint32_t w = d->lines[l].first_word; w < d->lines[l].first_word + d->lines[l].n_words; w++)
-			if (word_kept(d, l, w, level)) {
+	for (size_t l = 0; l < d->n_lines; l++) {
+		/* the line's kind once, and its bounds in locals (stores to
+		 * flags could alias the lines) */
+		if (left_out(d->lines[l].kind, level))
+			continue;
+		uint32_t w = d->lines[l].first_word, end = w + d->lines[l].n_words;
+		for (; w < end; w++)
+			if (level >= 3 || !(d->word_flags[w] & WORD_CREDIT)) {
 				if (flags)
 					flags[n] = d->word_flags[w];
 				out[n++] = d->words[w];
 			}
+	}
 	return n;
 }
 
