@@ -111,21 +111,25 @@ static uint64_t lower8(uint64_t w)
 	return w | ((from_a & ~past_z & WD_HIGH) >> 2);       /* 0x80 >> 2 = 0x20 */
 }
 
-/* Appends the normalization of an ASCII run of fast bytes: what utf8proc
- * would make of it (lower case, tab to space, CRLF and CR to LF). */
-static size_t fast_run(char *dst, const unsigned char *s, size_t n)
+/* Appends the normalization of the fast bytes from s on, up to the first
+ * other byte or n: what utf8proc would make of them (lower case, tab to
+ * space, CRLF and CR to LF). Returns the bytes written, one per byte
+ * consumed but for a CRLF; *used, the bytes consumed. */
+static size_t fast_run(char *dst, const unsigned char *s, size_t n, size_t *used)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t o = 0, i = 0;
+	while (i < n) {
 		uint64_t w;
 		if (i + 8 <= n && wd_printable8(w = wd_load8(s + i))) {
 			w = lower8(w);
 			memcpy(dst + o, &w, 8);
 			o += 8;
-			i += 7;
+			i += 8;
 			continue;
 		}
 		unsigned char c = s[i];
+		if (!fast_byte(c))
+			break;
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + ('a' - 'A'));
 		else if (c == '\t')
@@ -136,7 +140,9 @@ static size_t fast_run(char *dst, const unsigned char *s, size_t n)
 				i++;
 		}
 		dst[o++] = (char)c;
+		i++;
 	}
+	*used = i;
 	return o;
 }
 
@@ -185,22 +191,18 @@ int wd_normalize_valid(char **out, size_t *out_len, const char *text, size_t len
 	int err = WD_OK;
 
 	while (i < len) {
-		size_t run = i;
-		while (run < len) {
-			if (run + 8 <= len && wd_printable8(wd_load8(s + run)))
-				run += 8;
-			else if (fast_byte(s[run]))
-				run++;
-			else
-				break;
-		}
-		/* [i, run) is plain ASCII; a slow piece starts at run */
-		size_t piece = run;
-		if (run < len && run > i && s[run - 1] != '\n')
-			piece = run - 1;
-		if ((err = out_reserve(&b, piece - i)) < 0)
+		size_t used;
+		if ((err = out_reserve(&b, len - i)) < 0)
 			break;
-		b.len += fast_run(b.p + b.len, s + i, piece - i);
+		b.len += fast_run(b.p + b.len, s + i, len - i, &used);
+		/* [i, run) is plain ASCII; a slow piece starts at run */
+		size_t run = i + used, piece = run;
+		if (run < len && run > i && s[run - 1] != '\n') {
+			/* its last byte goes with the slow piece: it was neither an
+			 * LF nor the end of a CRLF, so it made one byte */
+			piece = run - 1;
+			b.len--;
+		}
 		if (piece == len)
 			break;
 		size_t end = run + 1;
