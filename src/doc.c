@@ -137,24 +137,19 @@ static size_t next_break(const char *s, size_t len, size_t i)
 	return p ? (size_t)(p - s) : len;
 }
 
-static size_t line_count(const char *s, size_t len)
-{
-	size_t n = 1;
-	for (size_t i = next_break(s, len, 0); i < len; i = next_break(s, len, i + 1))
-		n++;
-	return n;
-}
-
 /*
  * Hard-wrapped text (every paragraph broken at ~70 columns) would look like
  * many short fragments: if most lines have about the same length, only
- * blank lines end a paragraph.
+ * blank lines end a paragraph. *all_lines: the lines, empty ones too
+ * (counted in the same pass).
  */
-static int is_hard_wrapped(const char *s, size_t len)
+static int is_hard_wrapped(const char *s, size_t len, size_t *all_lines)
 {
 	size_t lines = 0, wrapped = 0, start = 0;
+	*all_lines = 0;
 	for (size_t i = next_break(s, len, 0);; i = next_break(s, len, i + 1)) {
 		size_t n = i - start;
+		++*all_lines;
 		if (n > 0) {
 			lines++;
 			wrapped += n >= 55 && n <= 85;
@@ -207,12 +202,13 @@ static int ends_line(const char *s, size_t len, size_t line_start, size_t i, int
 /* Groups the words into lines at the line breaks of the text. */
 static int split_lines(wd_doc *d)
 {
-	int wrapped = is_hard_wrapped(d->norm, d->norm_len);
+	size_t n_lines;
+	int wrapped = is_hard_wrapped(d->norm, d->norm_len, &n_lines);
 	size_t w = 0, line_start = 0, line_no = 0, text_line = 0;
 	uint32_t first = 0;
 	int in_run = 0;
 	/* the text's lines come after the title's two */
-	int flags_ok = d->line_cont && line_count(d->norm, d->norm_len) == d->n_line_cont + 2;
+	int flags_ok = d->line_cont && n_lines == d->n_line_cont + 2;
 	for (size_t i = next_break(d->norm, d->norm_len, 0);;
 	     i = next_break(d->norm, d->norm_len, i + 1)) {
 		/* text_line: where the text line ending at i starts */
