@@ -792,9 +792,7 @@ static int link_all(wd_batch *b, uint64_t **pairs, size_t *n_pairs)
 	err = pool_for(b->pool, b->params.bands, 1, link_bands, &(link_ctx){b, workers});
 	/* the workers' sets, merged into the first */
 	for (unsigned t = 1; t < b->threads && err == WD_OK; t++)
-		for (size_t i = 0; i < workers[t].cap_pairs && err == WD_OK; i++)
-			if (workers[t].pairs[i])
-				err = link_add_pair(&workers[0], workers[t].pairs[i]);
+		err = link_merge(&workers[0], &workers[t]);
 	if (err == WD_OK)
 		err = link_take_pairs(pairs, n_pairs, &workers[0]);
 	if (!b->keep) /* an index stores them */

@@ -274,9 +274,14 @@ int entry_push(entry_vec *ev, uint64_t key, uint32_t slot)
 	return WD_OK;
 }
 
+static size_t pair_home(size_t cap, uint64_t pair)
+{
+	return (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+}
+
 static size_t pair_slot(const uint64_t *set, size_t cap, uint64_t pair)
 {
-	size_t j = (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+	size_t j = pair_home(cap, pair);
 	while (set[j] && set[j] != pair)
 		j = (j + 1) & (cap - 1);
 	return j;
@@ -325,6 +330,46 @@ static int table_reset(link_worker *w, size_t n)
 	return WD_OK;
 }
 
+/* How many pairs wait to be added while their places in the set, far
+ * larger than the caches, are fetched. */
+enum { PAIRS_AHEAD = 16 };
+
+typedef struct pair_ring {
+	uint64_t v[PAIRS_AHEAD];
+	size_t n; /* pairs queued so far; the last PAIRS_AHEAD still wait */
+} pair_ring;
+
+static int ring_add(link_worker *w, pair_ring *r, uint64_t pair)
+{
+	int err = WD_OK;
+	size_t k = r->n % PAIRS_AHEAD;
+	if (r->n >= PAIRS_AHEAD)
+		err = link_add_pair(w, r->v[k]);
+	if (w->cap_pairs)
+		__builtin_prefetch(&w->pairs[pair_home(w->cap_pairs, pair)]);
+	r->v[k] = pair;
+	r->n++;
+	return err;
+}
+
+static int ring_flush(link_worker *w, pair_ring *r)
+{
+	int err = WD_OK;
+	for (size_t i = r->n > PAIRS_AHEAD ? r->n - PAIRS_AHEAD : 0; i < r->n && err == WD_OK; i++)
+		err = link_add_pair(w, r->v[i % PAIRS_AHEAD]);
+	r->n = 0;
+	return err;
+}
+
+/* Where the table starts looking for key. */
+static size_t table_slot(uint64_t key, size_t cap)
+{
+	return (size_t)(key ^ key >> 29) & (cap - 1);
+}
+
+/* How many entries ahead link_band fetches table slots. */
+enum { LINK_AHEAD = 16 };
+
 /* Each entry meets the earlier entries with its key through a chain. */
 int link_band(link_worker *w, entry_vec *const *parts, size_t n_parts)
 {
@@ -335,10 +380,18 @@ int link_band(link_worker *w, entry_vec *const *parts, size_t n_parts)
 	if ((err = table_reset(w, n)) < 0)
 		return err;
 	size_t base = 0, cap = w->cap_table;
+	pair_ring ring = {.n = 0};
 	for (size_t q = 0; q < n_parts; base += parts[q]->n, q++) {
 		key_entry *v = parts[q]->v;
 		for (size_t e = 0; e < parts[q]->n && err == WD_OK; e++) {
-			size_t j = (size_t)(v[e].key ^ v[e].key >> 29) & (cap - 1);
+			/* the table is far larger than the caches and keys are random:
+			 * fetch the slots of an entry a few ahead while this one waits */
+			if (e + LINK_AHEAD < parts[q]->n) {
+				size_t a = table_slot(v[e + LINK_AHEAD].key, cap);
+				__builtin_prefetch(&w->table_last[a]);
+				__builtin_prefetch(&w->table_keys[a]);
+			}
+			size_t j = table_slot(v[e].key, cap);
 			while (w->table_last[j] && w->table_keys[j] != v[e].key)
 				j = (j + 1) & (cap - 1);
 			v[e].next = w->table_last[j];
@@ -353,12 +406,24 @@ int link_band(link_worker *w, entry_vec *const *parts, size_t n_parts)
 				uint64_t x = o->slot < v[e].slot ? o->slot : v[e].slot;
 				uint64_t y = o->slot < v[e].slot ? v[e].slot : o->slot;
 				if (x != y)
-					err = link_add_pair(w, x << 32 | y);
+					err = ring_add(w, &ring, x << 32 | y);
 				p = o->next;
 			}
 		}
 	}
+	if (err == WD_OK)
+		err = ring_flush(w, &ring);
 	return err;
+}
+
+int link_merge(link_worker *into, const link_worker *from)
+{
+	pair_ring ring = {.n = 0};
+	int err = WD_OK;
+	for (size_t i = 0; i < from->cap_pairs && err == WD_OK; i++)
+		if (from->pairs[i])
+			err = ring_add(into, &ring, from->pairs[i]);
+	return err == WD_OK ? ring_flush(into, &ring) : err;
 }
 
 int link_take_pairs(uint64_t **pairs, size_t *n, link_worker *w)

@@ -111,6 +111,9 @@ int link_band(link_worker *w, entry_vec *const *parts, size_t n_parts);
 /* Adds a pair to w's set (kept once). */
 int link_add_pair(link_worker *w, uint64_t pair);
 
+/* Adds the pairs of from's set to into's. */
+int link_merge(link_worker *into, const link_worker *from);
+
 /* Moves the pairs of w's set into a malloc'd array *pairs (in no order). */
 int link_take_pairs(uint64_t **pairs, size_t *n, link_worker *w);
 

@@ -5,6 +5,7 @@
 #include "bytes.h"
 #include "error.h"
 #include "html.h"
+#include "normalize.h"
 #include "shingle.h"
 #include "tokenize.h"
 #include "vec.h"
@@ -54,9 +55,37 @@ static int in_particle_script(const char *word, size_t len)
 	       (cp >= 0x0900 && cp <= 0x0DFF); /* Devanagari .. Sinhala */
 }
 
+/* Words wait this many words for their hash to be finished, while their
+ * slot of the spelling memo is fetched (wd_word_hash_start). */
+enum { WORDS_AHEAD = 8 };
+
+typedef struct word_ring {
+	wd_doc *d;
+	struct {
+		const char *word;
+		size_t len;
+	} v[WORDS_AHEAD]; /* word i is at i % WORDS_AHEAD */
+} word_ring;
+
+/* Finishes the hash of word i (still in the ring). */
+static void finish_word(word_ring *r, size_t i)
+{
+	r->d->words[i] = wd_word_hash_finish(r->d->words[i], r->v[i % WORDS_AHEAD].word,
+	                                     r->v[i % WORDS_AHEAD].len);
+}
+
+/* Finishes the words still waiting. */
+static void finish_words(word_ring *r)
+{
+	size_t n = r->d->n_words;
+	for (size_t i = n > WORDS_AHEAD ? n - WORDS_AHEAD : 0; i < n; i++)
+		finish_word(r, i);
+}
+
 static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 {
-	wd_doc *d = ctx;
+	word_ring *r = ctx;
+	wd_doc *d = r->d;
 	if (d->n_words == d->cap_words) {
 		size_t cap = d->cap_words ? d->cap_words * 2 : 512;
 		uint64_t *w = realloc(d->words, cap * sizeof *w);
@@ -72,7 +101,11 @@ static int push_word(const char *word, size_t len, size_t offset, void *ctx)
 			return wd_fail_oom();
 		d->cap_words = cap;
 	}
-	d->words[d->n_words] = wd_word_hash(word, len);
+	if (d->n_words >= WORDS_AHEAD)
+		finish_word(r, d->n_words - WORDS_AHEAD); /* frees its place in the ring */
+	d->words[d->n_words] = wd_word_hash_start(word, len);
+	r->v[d->n_words % WORDS_AHEAD].word = word;
+	r->v[d->n_words % WORDS_AHEAD].len = len;
 	d->word_start[d->n_words] = (uint32_t)offset;
 	d->word_flags[d->n_words] = starts_with_digit(word, len) ? WORD_NUMBER : 0;
 	d->n_particle_script_words += in_particle_script(word, len);
@@ -106,24 +139,19 @@ static size_t next_break(const char *s, size_t len, size_t i)
 	return p ? (size_t)(p - s) : len;
 }
 
-static size_t line_count(const char *s, size_t len)
-{
-	size_t n = 1;
-	for (size_t i = next_break(s, len, 0); i < len; i = next_break(s, len, i + 1))
-		n++;
-	return n;
-}
-
 /*
  * Hard-wrapped text (every paragraph broken at ~70 columns) would look like
  * many short fragments: if most lines have about the same length, only
- * blank lines end a paragraph.
+ * blank lines end a paragraph. *all_lines: the lines, empty ones too
+ * (counted in the same pass).
  */
-static int is_hard_wrapped(const char *s, size_t len)
+static int is_hard_wrapped(const char *s, size_t len, size_t *all_lines)
 {
 	size_t lines = 0, wrapped = 0, start = 0;
+	*all_lines = 0;
 	for (size_t i = next_break(s, len, 0);; i = next_break(s, len, i + 1)) {
 		size_t n = i - start;
+		++*all_lines;
 		if (n > 0) {
 			lines++;
 			wrapped += n >= 55 && n <= 85;
@@ -176,12 +204,13 @@ static int ends_line(const char *s, size_t len, size_t line_start, size_t i, int
 /* Groups the words into lines at the line breaks of the text. */
 static int split_lines(wd_doc *d)
 {
-	int wrapped = is_hard_wrapped(d->norm, d->norm_len);
+	size_t n_lines;
+	int wrapped = is_hard_wrapped(d->norm, d->norm_len, &n_lines);
 	size_t w = 0, line_start = 0, line_no = 0, text_line = 0;
 	uint32_t first = 0;
 	int in_run = 0;
 	/* the text's lines come after the title's two */
-	int flags_ok = d->line_cont && line_count(d->norm, d->norm_len) == d->n_line_cont + 2;
+	int flags_ok = d->line_cont && n_lines == d->n_line_cont + 2;
 	for (size_t i = next_break(d->norm, d->norm_len, 0);;
 	     i = next_break(d->norm, d->norm_len, i + 1)) {
 		/* text_line: where the text line ending at i starts */
@@ -261,6 +290,12 @@ static size_t count_separators(const char *s, size_t len)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
+		uint64_t w;
+		while (i + 8 <= len && (w = wd_load8((const unsigned char *)s + i),
+		                        !(w & WD_HIGH) && !wd_has_byte8(w, '|')))
+			i += 8; /* eight ASCII bytes without a '|' */
+		if (i == len)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		if (c == '|')
 			n++;
@@ -402,7 +437,10 @@ static int continuation_flags(uint8_t **flags, size_t *n, const char *s, size_t 
 		utf8proc_int32_t cp;
 		unsigned char c = (unsigned char)s[i];
 		if (!at_start && c >= ' ' && c < 0x80) {
-			i++; /* plain ASCII within a line: most of the text */
+			/* plain ASCII within a line: most of the text */
+			i++;
+			while (i + 8 <= len && wd_printable8(wd_load8((const unsigned char *)s + i)))
+				i += 8;
 			continue;
 		}
 		utf8proc_ssize_t step = 1;
@@ -452,7 +490,9 @@ static int clean_and_normalize(char **out, size_t *out_len, const char *text, si
 		text = clean;
 		len = clean_len;
 	}
-	err = wd_normalize(out, out_len, text, len);
+	/* checked above, unless cleaning made another text */
+	err = clean ? wd_normalize(out, out_len, text, len)
+	            : wd_normalize_valid(out, out_len, text, len);
 	if (err == WD_OK && flags)
 		err = continuation_flags(flags, n_flags, text, len);
 	free(clean);
@@ -485,8 +525,11 @@ int doc_parse(wd_doc *d, const char *title, const char *text, size_t len)
 	d->norm[title_len] = '\n';
 	d->norm[title_len + 1] = '\n';
 	memcpy(d->norm + title_len + 2, norm_text, text_len + 1);
-	if ((err = wd_tokenize_each(d->norm, d->norm_len, push_word, d)) < 0 ||
-	    (err = split_lines(d)) < 0)
+	word_ring ring = {.d = d};
+	if ((err = wd_tokenize_each(d->norm, d->norm_len, push_word, &ring)) < 0)
+		goto done;
+	finish_words(&ring);
+	if ((err = split_lines(d)) < 0)
 		goto done;
 	if (title_len && d->n_lines && d->lines[0].start < title_len)
 		d->lines[0].kind = LINE_TITLE;
@@ -518,25 +561,25 @@ static int left_out(uint8_t kind, int level)
 	}
 }
 
-/* Is word w kept at `level`? */
-static int word_kept(const wd_doc *d, size_t line, uint32_t w, int level)
-{
-	return !left_out(d->lines[line].kind, level) &&
-	       (level >= KEEP_ALL || !(d->word_flags[w] & WORD_CREDIT));
-}
-
 /* Copies the words kept at `level` into out (and, if flags is not NULL,
- * their flags); returns how many. */
+ * their flags); returns how many. A word is kept when its line is not
+ * left out and, below KEEP_ALL, it is not part of a credit. */
 static size_t kept_words(const wd_doc *d, int level, uint64_t *out, uint8_t *flags)
 {
 	size_t n = 0;
-	for (size_t l = 0; l < d->n_lines; l++)
-		for (uint32_t w = d->lines[l].first_word; w < d->lines[l].first_word + d->lines[l].n_words; w++)
-			if (word_kept(d, l, w, level)) {
+	for (size_t l = 0; l < d->n_lines; l++) {
+		/* the line's kind once, and its bounds in locals (stores to
+		 * flags could alias the lines) */
+		if (left_out(d->lines[l].kind, level))
+			continue;
+		uint32_t w = d->lines[l].first_word, end = w + d->lines[l].n_words;
+		for (; w < end; w++)
+			if (level >= KEEP_ALL || !(d->word_flags[w] & WORD_CREDIT)) {
 				if (flags)
 					flags[n] = d->word_flags[w];
 				out[n++] = d->words[w];
 			}
+	}
 	return n;
 }
 
@@ -863,7 +906,7 @@ void doc_pack_words(unsigned char *out, const wd_doc *d)
 
 long doc_unpack_words(wd_doc *d, const unsigned char *in, size_t len)
 {
-	uint64_t c[3];
+	uint64_t c[3] = {0}; /* (set by get_counts; GCC cannot tell) */
 	int err;
 	memset(d, 0, sizeof *d);
 	if ((err = get_counts(c, 3, in, len)) < 0)

@@ -1,6 +1,7 @@
 /* html.c - scraped HTML out of article text: tags, comments, scripts, entities. */
 #include "html.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <assert.h>
@@ -364,6 +365,10 @@ static int markup_at(markup *m, const char *s, size_t len, size_t i, scan_state 
 static size_t plain_run(const char *s, size_t len, size_t i)
 {
 	size_t j = i;
+	uint64_t w;
+	while (j + 8 <= len && (w = wd_load8((const unsigned char *)s + j),
+	                        !wd_has_byte8(w, '<') && !wd_has_byte8(w, '&')))
+		j += 8; /* eight bytes of neither, at once: most of a text */
 	while (j < len && s[j] != '<' && s[j] != '&')
 		j++;
 	return j - i;

@@ -21,11 +21,12 @@ uint64_t wd_band_key(const uint32_t *sig, uint32_t band, uint32_t rows, uint64_t
 }
 
 
+/* Stores every slot, so that it compiles to vector minimums rather than
+ * a branch per slot that goes either way at random. */
 static void min_into(uint32_t *acc, const uint32_t *sig, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (sig[i] < acc[i])
-			acc[i] = sig[i];
+		acc[i] = sig[i] < acc[i] ? sig[i] : acc[i];
 }
 
 /* Files the keys of signature number `which` of `per_band`: band b's keys
@@ -52,8 +53,8 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 	size_t cap = per_band * p->bands;
 	band_key *out = malloc((cap ? cap : 1) * sizeof *out);
 	uint64_t *all = malloc((cap ? cap : 1) * sizeof *all);
-	uint32_t *blocks = malloc(((n_blocks ? n_blocks : 1) + 1) * K * sizeof *blocks);
-	uint32_t *wsig = blocks + (n_blocks ? n_blocks : 1) * (size_t)K;
+	uint32_t *blocks = malloc(((n_blocks ? n_blocks : 1) + 2) * K * sizeof *blocks);
+	uint32_t *wsig = blocks + (n_blocks ? n_blocks : 1) * (size_t)K, *rest = wsig + K;
 	_Static_assert(LSH_WINDOW == 2 * LSH_STEP, "a window is two blocks");
 
 	*keys = NULL;
@@ -67,7 +68,9 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 	for (size_t i = 0; i < n_blocks; i++)
 		wd_minhash(blocks + i * K, K, order + i * LSH_STEP, LSH_STEP, p->seed);
 	/* the whole text: all blocks and the rest */
-	wd_minhash(sig, K, order + n_blocks * LSH_STEP, n_order - n_blocks * LSH_STEP, p->seed);
+	size_t n_rest = n_order - n_blocks * LSH_STEP;
+	wd_minhash(rest, K, order + n_blocks * LSH_STEP, n_rest, p->seed);
+	memcpy(sig, rest, K * sizeof *sig);
 	for (size_t i = 0; i < n_blocks; i++)
 		min_into(sig, blocks + i * K, K);
 	add_band_keys(all, 0, per_band, p, sig);
@@ -75,8 +78,13 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 		if (w + 1 < n_windows) {
 			memcpy(wsig, blocks + w * K, K * sizeof *wsig);
 			min_into(wsig, blocks + (w + 1) * K, K);
-		} else { /* the last window ends with the text */
-			wd_minhash(wsig, K, order + n_order - LSH_WINDOW, LSH_WINDOW, p->seed);
+		} else {
+			/* the last window ends with the text: the end of the
+			 * last block but one, the last block, and the rest
+			 * (there are two blocks or more: n_order > LSH_WINDOW) */
+			wd_minhash(wsig, K, order + n_order - LSH_WINDOW, LSH_STEP - n_rest, p->seed);
+			min_into(wsig, blocks + (n_blocks - 1) * K, K);
+			min_into(wsig, rest, K);
 		}
 		add_band_keys(all, 1 + w, per_band, p, wsig);
 	}

@@ -1,6 +1,7 @@
 /* normalize.c - stage 1: one canonical form of the text (utf8proc). */
 #include "normalize.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <stdlib.h>
@@ -101,13 +102,34 @@ static int fast_byte(unsigned char c)
 	return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Appends the normalization of an ASCII run of fast bytes: what utf8proc
- * would make of it (lower case, tab to space, CRLF and CR to LF). */
-static size_t fast_run(char *dst, const unsigned char *s, size_t n)
+/* Eight printable ASCII bytes (wd_printable8) with A..Z lowered: most of
+ * a text. No lane carries into the next (all are below 0x80). */
+static uint64_t lower8(uint64_t w)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
+	uint64_t from_a = w + WD_LANES * (0x80 - 'A');       /* high bit: >= 'A' */
+	uint64_t past_z = w + WD_LANES * (0x80 - ('Z' + 1)); /* high bit: > 'Z' */
+	return w | ((from_a & ~past_z & WD_HIGH) >> 2);       /* 0x80 >> 2 = 0x20 */
+}
+
+/* Appends the normalization of the fast bytes from s on, up to the first
+ * other byte or n: what utf8proc would make of them (lower case, tab to
+ * space, CRLF and CR to LF). Returns the bytes written, one per byte
+ * consumed but for a CRLF; *used, the bytes consumed. */
+static size_t fast_run(char *dst, const unsigned char *s, size_t n, size_t *used)
+{
+	size_t o = 0, i = 0;
+	while (i < n) {
+		uint64_t w;
+		if (i + 8 <= n && wd_printable8(w = wd_load8(s + i))) {
+			w = lower8(w);
+			memcpy(dst + o, &w, 8);
+			o += 8;
+			i += 8;
+			continue;
+		}
 		unsigned char c = s[i];
+		if (!fast_byte(c))
+			break;
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + ('a' - 'A'));
 		else if (c == '\t')
@@ -118,7 +140,9 @@ static size_t fast_run(char *dst, const unsigned char *s, size_t n)
 				i++;
 		}
 		dst[o++] = (char)c;
+		i++;
 	}
+	*used = i;
 	return o;
 }
 
@@ -153,24 +177,32 @@ static int out_reserve(out_buf *b, size_t more)
  */
 int wd_normalize(char **out, size_t *out_len, const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	out_buf b = {0};
-	size_t bad, i = 0;
-	int err = WD_OK;
-
+	size_t bad;
 	if (!wd_utf8_valid(text, len, &bad))
 		return wd_fail(WD_EINPUT, "invalid UTF-8 at byte %zu", bad);
+	return wd_normalize_valid(out, out_len, text, len);
+}
+
+int wd_normalize_valid(char **out, size_t *out_len, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	out_buf b = {0};
+	size_t i = 0;
+	int err = WD_OK;
+
 	while (i < len) {
-		size_t run = i;
-		while (run < len && fast_byte(s[run]))
-			run++;
-		/* [i, run) is plain ASCII; a slow piece starts at run */
-		size_t piece = run;
-		if (run < len && run > i && s[run - 1] != '\n')
-			piece = run - 1;
-		if ((err = out_reserve(&b, piece - i)) < 0)
+		size_t used;
+		if ((err = out_reserve(&b, len - i)) < 0)
 			break;
-		b.len += fast_run(b.p + b.len, s + i, piece - i);
+		b.len += fast_run(b.p + b.len, s + i, len - i, &used);
+		/* [i, run) is plain ASCII; a slow piece starts at run */
+		size_t run = i + used, piece = run;
+		if (run < len && run > i && s[run - 1] != '\n') {
+			/* its last byte goes with the slow piece: it was neither an
+			 * LF nor the end of a CRLF, so it made one byte */
+			piece = run - 1;
+			b.len--;
+		}
 		if (piece == len)
 			break;
 		size_t end = run + 1;

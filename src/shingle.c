@@ -45,19 +45,70 @@ static void insertion_sort_u64(uint64_t *v, size_t n)
 	}
 }
 
+/*
+ * Sorts v (n > 32) by its highest bits that vary into about n/4 buckets,
+ * then each bucket by insertion: hashes spread evenly, a few to a bucket,
+ * so this is three passes where radix_sort_u64 takes sixteen. A bucket of
+ * more than 64 (values that do not spread: pairs of article numbers) is
+ * sorted by radix. Returns 0, or -1 without memory.
+ */
+static int bucket_sort_u64(uint64_t *v, size_t n)
+{
+	uint64_t diff = 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= v[i] ^ v[0];
+	if (!diff)
+		return 0; /* all equal */
+	/* bits above `top` are the same in every value, so the buckets of
+	 * bits [shift, top] are in the values' order */
+	int top = 63 - __builtin_clzll(diff), bits = 1;
+	while (bits < 16 && ((size_t)1 << bits) < n / 4)
+		bits++;
+	int shift = top + 1 - bits > 0 ? top + 1 - bits : 0;
+	size_t n_buckets = (size_t)1 << bits, mask = n_buckets - 1;
+	/* an article's shingles fit on the stack (n <= 512: 128 buckets) */
+	uint64_t small_tmp[512];
+	size_t small_start[129];
+	int on_heap = n > 512;
+	uint64_t *tmp = on_heap ? malloc(n * sizeof *tmp) : small_tmp;
+	size_t *start = on_heap ? malloc((n_buckets + 1) * sizeof *start) : small_start;
+	if (!tmp || !start) {
+		if (on_heap) {
+			free(tmp);
+			free(start);
+		}
+		return -1;
+	}
+	memset(start, 0, (n_buckets + 1) * sizeof *start);
+	for (size_t i = 0; i < n; i++)
+		start[((v[i] >> shift) & mask) + 1]++;
+	for (size_t b = 0; b < n_buckets; b++)
+		start[b + 1] += start[b];
+	for (size_t i = 0; i < n; i++) /* start[b] ends as bucket b + 1's start */
+		tmp[start[(v[i] >> shift) & mask]++] = v[i];
+	for (size_t b = 0, from = 0; b < n_buckets; from = start[b], b++) {
+		size_t len = start[b] - from;
+		if (len > 64)
+			radix_sort_u64(tmp + from, v + from, len); /* v's part as scratch */
+		else
+			insertion_sort_u64(tmp + from, len);
+	}
+	memcpy(v, tmp, n * sizeof *v);
+	if (on_heap) {
+		free(tmp);
+		free(start);
+	}
+	return 0;
+}
+
 /* Sorts and drops repeats; returns the new count ((size_t)-1: no memory). */
 static size_t sort_unique(uint64_t *v, size_t n)
 {
 	size_t uniq = 0;
-	if (n <= 32) {
+	if (n <= 32)
 		insertion_sort_u64(v, n);
-	} else {
-		uint64_t *tmp = malloc(n * sizeof *tmp);
-		if (!tmp)
-			return (size_t)-1;
-		radix_sort_u64(v, tmp, n);
-		free(tmp);
-	}
+	else if (bucket_sort_u64(v, n) < 0)
+		return (size_t)-1;
 	for (size_t i = 0; i < n; i++)
 		if (uniq == 0 || v[i] != v[uniq - 1])
 			v[uniq++] = v[i];

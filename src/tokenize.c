@@ -1,6 +1,7 @@
 /* tokenize.c - stage 2: normalized text -> hashed words. */
 #include "tokenize.h"
 
+#include "bytes.h"
 #include "error.h"
 #include "spelling.h"
 #include "vec.h"
@@ -84,10 +85,21 @@ static _Thread_local struct {
 	uint64_t raw, folded;
 } fold_memo[FOLD_MEMO];
 
+uint64_t wd_word_hash_start(const char *word, size_t len)
+{
+	uint64_t raw = XXH3_64bits(word, len);
+	__builtin_prefetch(&fold_memo[raw & (FOLD_MEMO - 1)]);
+	return raw;
+}
+
 uint64_t wd_word_hash(const char *word, size_t len)
 {
+	return wd_word_hash_finish(XXH3_64bits(word, len), word, len);
+}
+
+uint64_t wd_word_hash_finish(uint64_t raw, const char *word, size_t len)
+{
 	char folded[64];
-	uint64_t raw = XXH3_64bits(word, len);
 	size_t slot = raw & (FOLD_MEMO - 1);
 	if (fold_memo[slot].raw == raw && raw != 0)
 		return fold_memo[slot].folded;
@@ -103,16 +115,65 @@ uint64_t wd_word_hash(const char *word, size_t len)
 	return h;
 }
 
+/* ASCII letters and digits from s[i] on, counted eight bytes at a time
+ * (lane k of a word is byte k: wd_get_le64); the last word of a text,
+ * shorter than eight bytes, is left to the byte loop. */
+static size_t alnum_run8(const char *s, size_t len, size_t i)
+{
+	size_t from = i;
+	while (i + 8 <= len) {
+		uint64_t w = wd_get_le64((const unsigned char *)s + i);
+		uint64_t y = w & ~WD_HIGH; /* below 0x80: no lane carries */
+		uint64_t lower = y | WD_LANES * 0x20;
+		uint64_t letter = (lower + WD_LANES * (0x80 - 'a')) & ~(lower + WD_LANES * (0x80 - 'z' - 1));
+		uint64_t digit = (y + WD_LANES * (0x80 - '0')) & ~(y + WD_LANES * (0x80 - '9' - 1));
+		uint64_t stop = ~(letter | digit) & WD_HIGH;
+		stop |= w & WD_HIGH; /* not ASCII */
+		if (stop)
+			return i - from + (size_t)__builtin_ctzll(stop) / 8;
+		i += 8;
+	}
+	return i - from;
+}
+
 int wd_tokenize_each(const char *s, size_t len, wd_word_fn fn, void *ctx)
 {
 	size_t i = 0, start = 0;
 	int in_word = 0, word_unspaced = 0, err;
-	enum char_class prev = OTHER;
+	enum char_class prev = OTHER, cls_run;
 
 	while (i < len) {
+		/* ASCII letters and digits inside a spaced word, and ASCII
+		 * punctuation and spaces between words, change nothing but prev:
+		 * most of a text, skipped here without the steps below. */
+		if (in_word && !word_unspaced) {
+			size_t from = i;
+			i += alnum_run8(s, len, i);
+			if (i > from)
+				prev = ascii_class((unsigned char)s[i - 1]);
+			while (i < len && (unsigned char)s[i] < 0x80 &&
+			       (cls_run = ascii_class((unsigned char)s[i])) != OTHER) {
+				prev = cls_run;
+				i++;
+			}
+		} else if (!in_word) {
+			while (i < len && (unsigned char)s[i] < 0x80 &&
+			       ascii_class((unsigned char)s[i]) == OTHER) {
+				prev = OTHER;
+				i++;
+			}
+		}
+		if (i == len)
+			break;
 		utf8proc_int32_t cp;
 		enum char_class cls;
-		size_t step = next_cp(s, len, i, &cp, &cls);
+		size_t step = 1;
+		if ((unsigned char)s[i] < 0x80) { /* the ends of words, mostly */
+			cp = (unsigned char)s[i];
+			cls = ascii_class((unsigned char)s[i]);
+		} else {
+			step = next_cp(s, len, i, &cp, &cls);
+		}
 
 		/* "1.2", "900,000", "6-3/16", "3-1" and "8:33" stay one word:
 		 * figures must count whole. */

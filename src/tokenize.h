@@ -14,4 +14,11 @@ int wd_tokenize_each(const char *text, size_t len, wd_word_fn fn, void *ctx);
 /* The hash of one word, as wd_tokenize computes it. */
 uint64_t wd_word_hash(const char *word, size_t len);
 
+/* wd_word_hash in two steps, for a caller hashing many words: _start
+ * gives the word's raw hash and starts fetching its slot of the spelling
+ * memo (a cache miss, likely); _finish, called a few words later, gives
+ * wd_word_hash from it. */
+uint64_t wd_word_hash_start(const char *word, size_t len);
+uint64_t wd_word_hash_finish(uint64_t raw, const char *word, size_t len);
+
 #endif

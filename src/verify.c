@@ -34,30 +34,32 @@ static const double LEDE_SHARE = 0.3;
 enum { STRETCH = 2 };
 static const double ONE_PASSAGE = 0.75;
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
 static uint64_t count_shared(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 {
 	uint64_t shared = 0;
 	size_t i = 0, j = 0;
+	/* without branches: which side moves is a coin toss on hashes */
 	while (i < na && j < nb) {
-		if (a[i] < b[j])
-			i++;
-		else if (a[i] > b[j])
-			j++;
-		else
-			shared++, i++, j++;
+		uint64_t x = a[i], y = b[j];
+		shared += x == y;
+		i += x <= y;
+		j += y <= x;
 	}
 	return shared;
 }
 
+/* Binary search, inline: bsearch calls a comparison at every step. */
 static int contains_u64(const uint64_t *set, size_t n, uint64_t x)
 {
-	return bsearch(&x, set, n, sizeof *set, cmp_u64) != NULL;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (set[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && set[lo] == x;
 }
 
 /* Do the figures of a (where b has the same wording) mostly differ? */
@@ -82,8 +84,7 @@ static double shared_start(const wd_doc *longer, const wd_doc *shorter, uint64_t
 {
 	uint64_t want = shared / 10 ? shared / 10 : 1, seen = 0;
 	for (size_t i = 0; i < longer->n_order; i++) {
-		seen += bsearch(&longer->order[i], shorter->set, shorter->n_set,
-		                sizeof *shorter->set, cmp_u64) != NULL;
+		seen += contains_u64(shorter->set, shorter->n_set, longer->order[i]);
 		if (seen >= want)
 			return (double)i / (double)longer->n_order;
 	}
