@@ -579,9 +579,11 @@ static int sign_slot(wd_batch *b, size_t i, unsigned worker, uint32_t *sig,
 		if ((err = spill_append(&b->docs_out[worker], s->doc_bytes + sig_bytes, &s->doc_at,
 		                        &out)) == WD_OK) {
 			doc_pack(out, &doc);
-			memset(out + s->doc_bytes, 0, sig_bytes);
-			for (uint32_t k = 0; b->keep && k < p->num_perm; k++)
-				wd_put_le32(out + s->doc_bytes + 4 * (size_t)k, sig[k]);
+			if (sig_bytes) { /* kept for an index */
+				memset(out + s->doc_bytes, 0, sig_bytes);
+				for (uint32_t k = 0; k < p->num_perm; k++)
+					wd_put_le32(out + s->doc_bytes + 4 * (size_t)k, sig[k]);
+			}
 		}
 	}
 	spill_writer *filed = b->keys_out + (size_t)worker * p->bands;
@@ -886,16 +888,12 @@ static int verify_range(void *ctx, size_t begin, size_t end, unsigned worker)
 			continue;
 		if ((err = load(&earlier, vc->b, x)) < 0 || (err = load(&later, vc->b, y)) < 0)
 			break;
-		if (vc->scores) {
-			verdict v;
-			verify_docs(&v, &later.doc, &earlier.doc, vc->b->params.threshold);
+		verdict v;
+		verify_docs(&v, &later.doc, &earlier.doc, vc->b->params.threshold);
+		vc->match[i] = (unsigned char)v.match;
+		if (vc->scores)
 			vc->scores[i] = (pair_score){v.jaccard, v.containment, v.shared};
-			vc->match[i] = (unsigned char)v.match;
-		} else {
-			vc->match[i] = (unsigned char)stage_match(&later.doc, &earlier.doc,
-			                                          vc->b->params.threshold);
-		}
-		if (vc->match[i])
+		else if (v.match)
 			join(vc->joined, x, y);
 	}
 	loaded_free(&earlier);

@@ -19,7 +19,7 @@
 
 /* What the writing steps share. */
 typedef struct writer {
-	const wd_batch *b;
+	wd_batch *b;
 	wd_store *st;
 	int64_t *seq; /* per slot: its ingest number, 0 when it is not stored */
 } writer;
@@ -75,7 +75,7 @@ static int cmp_learned(const void *x, const void *y)
 
 static int write_learned(writer *w)
 {
-	learned_lines *l = (learned_lines *)&w->b->learned;
+	learned_lines *l = &w->b->learned;
 	int err = WD_OK;
 	qsort(l->v, l->n, sizeof *l->v, cmp_learned);
 	for (size_t i = 0; i < l->n && err == WD_OK; i++) {

@@ -86,7 +86,7 @@ struct wd_batch {
 	size_t n_matches, cap_matches;
 	/* wd_batch_keep_articles: what an index made from the job stores */
 	int keep;
-	spill *records;       /* each slot's title, published, url and text */
+	spill *records;       /* each slot's title, source, published, url, text */
 	spill_writer records_out; /* the adding thread's */
 	learned_lines learned; /* what learning ends with (source_lines) */
 	uint64_t *pairs;      /* every candidate pair, sorted, ... */

@@ -690,7 +690,7 @@ static int add_bulk(options *o)
 {
 	input_stats st = {0};
 	batch_run br = {0};
-	wd_stats stats;
+	wd_stats stats = {0};
 	wd_index *ix;
 	int err;
 	/* before the job runs (minutes, for millions): the index must be new */
