@@ -63,11 +63,18 @@ typedef struct wd_params {
 	uint32_t shingle_words; /* words per shingle (k); default 5 */
 	uint32_t num_perm;      /* MinHash slots (K); default 128 */
 	uint32_t bands;         /* LSH bands (b); default derived from lsh_threshold */
-	uint32_t rows;          /* rows per band (r); b * r == num_perm */
-	double lsh_threshold;   /* Jaccard the LSH stage aims to catch; default 0.3 */
+	uint32_t rows;          /* rows per band (r); b * r <= num_perm */
+	double lsh_threshold;   /* Jaccard the LSH stage aims to catch; default 0.4 */
 	double threshold;       /* a candidate matches when max(jaccard, containment)
-	                           >= threshold; default 0.5 */
+	                           >= threshold, among other tests; default 0.45 */
 	uint64_t seed;          /* hashing seed; default 1 (0 means unset) */
+	/* The overlapping windows of 96 shingles that find a story inside a
+	 * longer page have bands of their own: window_bands bands of
+	 * window_rows slots each (window_bands * window_rows <= num_perm);
+	 * default 14 x 3. An index made before they existed reports 0 for
+	 * both: its windows are filed in the text's bands. */
+	uint32_t window_bands;
+	uint32_t window_rows;
 } wd_params;
 
 /* Sets every field of *params to "unset". */

@@ -96,9 +96,15 @@ enum { DOC_REGION = 1 << 20, KEY_REGION = 64 << 10 };
  * this process's own). */
 enum { KEY_BYTES = 12 };
 
+/* Keys are filed per worker and band: the files there are. */
+static size_t n_key_files(const wd_batch *b)
+{
+	return (size_t)b->threads * lsh_band_count(&b->params);
+}
+
 static int open_spills(wd_batch *b)
 {
-	size_t n_keys = (size_t)b->threads * b->params.bands;
+	size_t n_keys = n_key_files(b);
 	int err;
 	if ((err = spill_open(&b->words)) < 0 || (err = spill_open(&b->docs)) < 0 ||
 	    (err = spill_open(&b->keys)) < 0)
@@ -586,7 +592,7 @@ static int sign_slot(wd_batch *b, size_t i, unsigned worker, uint32_t *sig,
 			}
 		}
 	}
-	spill_writer *filed = b->keys_out + (size_t)worker * p->bands;
+	spill_writer *filed = b->keys_out + (size_t)worker * lsh_band_count(p);
 	for (size_t k = 0; k < n_keys && err == WD_OK; k++) {
 		uint64_t at;
 		if ((err = spill_append(&filed[keys[k].band], KEY_BYTES, &at, &out)) == WD_OK) {
@@ -616,14 +622,14 @@ static int sign_range(void *ctx, size_t begin, size_t end, unsigned worker)
 
 void batch_free_filed(wd_batch *b)
 {
-	free_writers(&b->keys_out, (size_t)b->threads * b->params.bands);
+	free_writers(&b->keys_out, n_key_files(b));
 	close_spill(b, &b->keys);
 }
 
 uint64_t batch_keys_filed(const wd_batch *b)
 {
 	uint64_t bytes = 0;
-	for (size_t i = 0; b->keys_out && i < (size_t)b->threads * b->params.bands; i++)
+	for (size_t i = 0; b->keys_out && i < n_key_files(b); i++)
 		for (size_t r = 0; r < b->keys_out[i].n_regions; r++)
 			bytes += b->keys_out[i].regions[r].len;
 	return bytes / KEY_BYTES;
@@ -631,7 +637,7 @@ uint64_t batch_keys_filed(const wd_batch *b)
 
 int batch_band_keys(entry_vec *ev, const wd_batch *b, unsigned t, uint32_t band)
 {
-	const spill_writer *w = &b->keys_out[(size_t)t * b->params.bands + band];
+	const spill_writer *w = &b->keys_out[(size_t)t * lsh_band_count(&b->params) + band];
 	size_t n = 0, most = 0;
 	unsigned char *buf = NULL;
 	int err = WD_OK;
@@ -743,7 +749,7 @@ int batch_sign(wd_batch *b)
 	double t = now();
 	if ((err = pool_for(b->pool, b->n, 16, sign_range, b)) < 0 ||
 	    (err = flush_all(b->docs_out, b->threads)) < 0 ||
-	    (err = flush_all(b->keys_out, (size_t)b->threads * b->params.bands)) < 0 ||
+	    (err = flush_all(b->keys_out, n_key_files(b))) < 0 ||
 	    (err = report_rejects(b, 0, b->n)) < 0)
 		return err;
 	/* the words are signed: their file can go */
@@ -791,7 +797,7 @@ static int link_all(wd_batch *b, uint64_t **pairs, size_t *n_pairs)
 	int err;
 	if (!workers)
 		return wd_fail_oom();
-	err = pool_for(b->pool, b->params.bands, 1, link_bands, &(link_ctx){b, workers});
+	err = pool_for(b->pool, lsh_band_count(&b->params), 1, link_bands, &(link_ctx){b, workers});
 	/* the workers' sets, merged into the first */
 	for (unsigned t = 1; t < b->threads && err == WD_OK; t++)
 		err = link_merge(&workers[0], &workers[t]);
@@ -1074,7 +1080,7 @@ int wd_batch_foreach_chrome(const wd_batch *b, int (*fn)(uint64_t key, void *ctx
 int wd_batch_sign(wd_batch *b, wd_band_key_fn fn, void *ctx)
 {
 	int err = batch_sign(b);
-	for (size_t band = 0; err == WD_OK && fn && band < b->params.bands; band++)
+	for (size_t band = 0; err == WD_OK && fn && band < lsh_band_count(&b->params); band++)
 		for (unsigned t = 0; err == WD_OK && t < b->threads; t++) {
 			entry_vec ev;
 			if ((err = batch_band_keys(&ev, b, t, (uint32_t)band)) < 0)

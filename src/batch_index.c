@@ -154,7 +154,7 @@ static int write_all(writer *w)
 	 * looks up hundreds of keys) then lies at the start of the file, which
 	 * readers map into memory (up to 2 GB: SQLite's limit), rather than
 	 * after the texts, where each page would be a system call. */
-	for (uint32_t band = 0; band < w->b->params.bands && err == WD_OK; band++)
+	for (uint32_t band = 0; band < lsh_band_count(&w->b->params) && err == WD_OK; band++)
 		err = write_band(w, band);
 	if (err == WD_OK && (err = write_articles(w)) == WD_OK && (err = write_learned(w)) == WD_OK)
 		err = write_matches(w);

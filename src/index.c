@@ -31,6 +31,8 @@ static int check_params(const wd_params *given, const wd_params *stored)
 	CHECK_U(num_perm, "num_perm")
 	CHECK_U(bands, "bands")
 	CHECK_U(rows, "rows")
+	CHECK_U(window_bands, "window bands")
+	CHECK_U(window_rows, "window rows")
 	CHECK_D(lsh_threshold, "LSH threshold")
 	CHECK_D(threshold, "threshold")
 #undef CHECK_U
@@ -68,11 +70,16 @@ static int open_index(wd_index **out, const char *path, const wd_params *params,
 		    (err = store_save_params(&ix->store, &ix->params)) < 0)
 			goto fail;
 	} else {
+		/* made before windows had bands of their own: it files them in
+		 * the text's bands, and goes on doing so */
+		int windows_in_text_bands = stored.window_bands == 0;
 		if ((err = check_params(&given, &stored)) < 0)
 			goto fail;
 		ix->params = stored;
 		if ((err = wd_params_resolve(&ix->params)) < 0)
 			goto fail;
+		if (windows_in_text_bands)
+			ix->params.window_bands = ix->params.window_rows = 0;
 	}
 	/* the epoch before the chrome: a bump in between reloads it later */
 	if ((err = store_epoch(&ix->store, &ix->epoch, NULL)) < 0 ||

@@ -29,13 +29,20 @@ static void min_into(uint32_t *acc, const uint32_t *sig, uint32_t n)
 		acc[i] = sig[i] < acc[i] ? sig[i] : acc[i];
 }
 
-/* Files the keys of signature number `which` of `per_band`: band b's keys
- * are keys[b * per_band, (b + 1) * per_band). */
-static void add_band_keys(uint64_t *keys, size_t which, size_t per_band,
-                          const wd_params *p, const uint32_t *sig)
+/* Files the keys of a signature in bands [first, first + n) of `rows`
+ * slots each, one key a band, `stride` apart: band first + i's key goes to
+ * keys[i * stride]. A band's key hashes its slots with seed + its number,
+ * so that no two bands share a key space. */
+static void add_band_keys(uint64_t *keys, size_t stride, uint32_t first, uint32_t n,
+                          uint32_t rows, uint64_t seed, const uint32_t *sig)
 {
-	for (uint32_t b = 0; b < p->bands; b++)
-		keys[b * per_band + which] = wd_band_key(sig, b, p->rows, p->seed);
+	for (uint32_t i = 0; i < n; i++)
+		keys[i * stride] = wd_band_key(sig, i, rows, seed + first);
+}
+
+uint32_t lsh_band_count(const wd_params *p)
+{
+	return p->bands + p->window_bands;
 }
 
 /*
@@ -43,14 +50,24 @@ static void add_band_keys(uint64_t *keys, size_t which, size_t per_band,
  * signed as the minimum of two block signatures, and the whole text as the
  * minimum of all blocks: every shingle is hashed once, plus those of the
  * last window, which ends with the text wherever that falls.
+ *
+ * Keys go into `all` band by band: a text band holds the whole text's key
+ * (and, in an index of the old layout, every window's), a window band one
+ * key per window, or the whole text's when it is no longer than a window.
  */
 int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
              const uint64_t *order, size_t n_order)
 {
-	const uint32_t K = p->num_perm;
+	const uint32_t K = p->num_perm, n_bands = lsh_band_count(p);
+	const int own_bands = p->window_bands > 0; /* else windows share the text bands */
+	/* window signatures need only the slots their bands read */
+	const uint32_t W = own_bands ? p->window_bands * p->window_rows : K;
 	size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
-	size_t n_blocks = n_order / LSH_STEP, uniq = 0, per_band = 1 + n_windows;
-	size_t cap = per_band * p->bands;
+	size_t n_blocks = n_order / LSH_STEP, uniq = 0;
+	size_t n_sigs = n_windows ? n_windows : 1; /* keys per window band */
+	size_t per_text_band = own_bands ? 1 : 1 + n_windows;
+	size_t windows_at = (size_t)p->bands * per_text_band; /* the window bands' keys */
+	size_t cap = windows_at + (size_t)p->window_bands * n_sigs;
 	band_key *out = malloc((cap ? cap : 1) * sizeof *out);
 	uint64_t *all = malloc((cap ? cap : 1) * sizeof *all);
 	uint32_t *blocks = malloc(((n_blocks ? n_blocks : 1) + 2) * K * sizeof *blocks);
@@ -73,29 +90,37 @@ int lsh_sign(uint32_t *sig, band_key **keys, size_t *n, const wd_params *p,
 	memcpy(sig, rest, K * sizeof *sig);
 	for (size_t i = 0; i < n_blocks; i++)
 		min_into(sig, blocks + i * K, K);
-	add_band_keys(all, 0, per_band, p, sig);
+	add_band_keys(all, per_text_band, 0, p->bands, p->rows, p->seed, sig);
+	if (!n_windows)
+		add_band_keys(all + windows_at, n_sigs, p->bands, p->window_bands, p->window_rows,
+		              p->seed, sig);
 	for (size_t w = 0; w < n_windows; w++) {
 		if (w + 1 < n_windows) {
-			memcpy(wsig, blocks + w * K, K * sizeof *wsig);
-			min_into(wsig, blocks + (w + 1) * K, K);
+			memcpy(wsig, blocks + w * K, W * sizeof *wsig);
+			min_into(wsig, blocks + (w + 1) * K, W);
 		} else {
 			/* the last window ends with the text: the end of the
 			 * last block but one, the last block, and the rest
 			 * (there are two blocks or more: n_order > LSH_WINDOW) */
-			wd_minhash(wsig, K, order + n_order - LSH_WINDOW, LSH_STEP - n_rest, p->seed);
-			min_into(wsig, blocks + (n_blocks - 1) * K, K);
-			min_into(wsig, rest, K);
+			wd_minhash(wsig, W, order + n_order - LSH_WINDOW, LSH_STEP - n_rest, p->seed);
+			min_into(wsig, blocks + (n_blocks - 1) * K, W);
+			min_into(wsig, rest, W);
 		}
-		add_band_keys(all, 1 + w, per_band, p, wsig);
+		if (own_bands)
+			add_band_keys(all + windows_at + w, n_sigs, p->bands, p->window_bands,
+			              p->window_rows, p->seed, wsig);
+		else
+			add_band_keys(all + 1 + w, per_text_band, 0, p->bands, p->rows, p->seed, wsig);
 	}
 	free(blocks);
-	/* by band, then key, each once (a band's keys are few: one per window
-	 * and one for the whole text) */
+	/* by band, then key, each once */
 	int err = WD_OK;
-	for (uint32_t b = 0; b < p->bands && err == WD_OK; b++) {
-		uint64_t *k = all + b * per_band;
+	for (uint32_t b = 0; b < n_bands && err == WD_OK; b++) {
+		size_t len = b < p->bands ? per_text_band : n_sigs;
+		uint64_t *k = b < p->bands ? all + (size_t)b * per_text_band
+		                           : all + windows_at + (size_t)(b - p->bands) * n_sigs;
 		size_t distinct;
-		if ((err = wd_shingle_set_inplace(k, per_band, &distinct)) < 0)
+		if ((err = wd_shingle_set_inplace(k, len, &distinct)) < 0)
 			break;
 		for (size_t i = 0; i < distinct; i++)
 			out[uniq++] = (band_key){b, k[i]};

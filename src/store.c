@@ -375,7 +375,8 @@ static int step_done(wd_store *st, sqlite3_stmt *s, const char *what)
 /* ---- parameters, kept in meta as text ---- */
 
 static const char *const PARAM_KEYS[] = {
-	"shingle_words", "num_perm", "bands", "rows", "lsh_threshold", "threshold", "seed"
+	"shingle_words", "num_perm", "bands", "rows", "lsh_threshold", "threshold", "seed",
+	"window_bands", "window_rows" /* absent from an index made before them: 0 */
 };
 enum { N_PARAM_KEYS = sizeof PARAM_KEYS / sizeof PARAM_KEYS[0] };
 
@@ -388,7 +389,9 @@ static void param_to_text(char *buf, size_t size, const wd_params *p, int i)
 	case 3: snprintf(buf, size, "%u", p->rows); break;
 	case 4: snprintf(buf, size, "%.17g", p->lsh_threshold); break;
 	case 5: snprintf(buf, size, "%.17g", p->threshold); break;
-	default: snprintf(buf, size, "%llu", (unsigned long long)p->seed); break;
+	case 6: snprintf(buf, size, "%llu", (unsigned long long)p->seed); break;
+	case 7: snprintf(buf, size, "%u", p->window_bands); break;
+	default: snprintf(buf, size, "%u", p->window_rows); break;
 	}
 }
 
@@ -401,7 +404,9 @@ static void param_from_text(wd_params *p, int i, const char *v)
 	case 3: p->rows = (uint32_t)strtoul(v, NULL, 10); break;
 	case 4: p->lsh_threshold = strtod(v, NULL); break;
 	case 5: p->threshold = strtod(v, NULL); break;
-	default: p->seed = strtoull(v, NULL, 10); break;
+	case 6: p->seed = strtoull(v, NULL, 10); break;
+	case 7: p->window_bands = (uint32_t)strtoul(v, NULL, 10); break;
+	default: p->window_rows = (uint32_t)strtoul(v, NULL, 10); break;
 	}
 }
 

@@ -104,6 +104,8 @@ static const char *const PARAMS_HELP =
 	"      --num-perm N       MinHash slots (128)\n"
 	"      --bands B --rows R LSH bands and rows per band (derived from\n"
 	"                         --lsh-threshold when not given)\n"
+	"      --window-bands B --window-rows R\n"
+	"                         LSH bands of each 96-shingle window (14 x 3)\n"
 	"      --seed S           hashing seed (1)\n";
 
 static const char *const INPUT_HELP =
@@ -1383,6 +1385,8 @@ static const option_spec OPTIONS[] = {
 	{"num-perm", 0, V_U32, A_PARAMS, AT(params.num_perm)},
 	{"bands", 0, V_U32, A_PARAMS, AT(params.bands)},
 	{"rows", 0, V_U32, A_PARAMS, AT(params.rows)},
+	{"window-bands", 0, V_U32, A_PARAMS, AT(params.window_bands)},
+	{"window-rows", 0, V_U32, A_PARAMS, AT(params.window_rows)},
 	{"seed", 0, V_SEED, A_PARAMS, AT(params.seed)},
 	{"text-dir", 0, V_STRING, A_INPUT, AT(text_dir)},
 	{"min-size", 0, V_SIZE, A_MIN_SIZE, AT(min_size)},

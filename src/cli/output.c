@@ -116,10 +116,11 @@ json_t *out_query_json(const char *id, const wd_query_result *r, size_t max_matc
 json_t *out_stats_json(const wd_stats *s, const wd_params *p)
 {
 	json_t *params = json_pack(
-		"{s:i, s:i, s:i, s:i, s:f, s:f, s:I}", "shingle_words", (int)p->shingle_words,
-		"num_perm", (int)p->num_perm, "bands", (int)p->bands, "rows", (int)p->rows,
-		"lsh_threshold", p->lsh_threshold, "threshold", p->threshold, "seed",
-		(json_int_t)p->seed);
+		"{s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:I}", "shingle_words",
+		(int)p->shingle_words, "num_perm", (int)p->num_perm, "bands", (int)p->bands, "rows",
+		(int)p->rows, "window_bands", (int)p->window_bands, "window_rows",
+		(int)p->window_rows, "lsh_threshold", p->lsh_threshold, "threshold", p->threshold,
+		"seed", (json_int_t)p->seed);
 	return json_pack("{s:I, s:I, s:I, s:I, s:i, s:o}", "articles", (json_int_t)s->articles,
 	                 "clusters", (json_int_t)s->clusters, "multi_member_clusters",
 	                 (json_int_t)s->multi_clusters, "matches", (json_int_t)s->matches,

@@ -653,7 +653,7 @@ static int link_keys(job *j, uint64_t **pairs, size_t *n_pairs)
 {
 	wd_batch *b = j->b;
 	int size = j->size, err = WD_OK;
-	uint32_t bands = b->params.bands;
+	uint32_t bands = lsh_band_count(&b->params);
 	uint64_t entries = batch_keys_filed(b);
 	/* bands per round: what the busiest rank sends stays under round_mb */
 	uint64_t most = all_max(entries) * 16, budget = (uint64_t)j->o->round_mb << 20;
@@ -1287,7 +1287,8 @@ static void usage(FILE *fp)
 	      "  -v, --verbose          per-stage seconds and bytes sent between ranks\n"
 	      "\n"
 	      "Matching parameters, as for wiredup dedup: -t/--threshold, --lsh-threshold,\n"
-	      "-k/--shingle-words, --num-perm, --bands, --rows, --seed.\n"
+	      "-k/--shingle-words, --num-perm, --bands, --rows, --window-bands,\n"
+	      "--window-rows, --seed.\n"
 	      "Exit status: 0 success; 1 some records were rejected; 2 usage error;\n"
 	      "3 failure.\n",
 	      fp);
@@ -1320,6 +1321,8 @@ static int parse_options(opts *o, int argc, char **argv, int rank)
 		{"num-perm", required_argument, NULL, 'P'},
 		{"bands", required_argument, NULL, 'B'},
 		{"rows", required_argument, NULL, 'W'},
+		{"window-bands", required_argument, NULL, 'Y'},
+		{"window-rows", required_argument, NULL, 'Z'},
 		{"seed", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -1365,6 +1368,8 @@ static int parse_options(opts *o, int argc, char **argv, int rank)
 		case 'P': bad = parse_count(&n, optarg, UINT32_MAX) < 0; o->params.num_perm = (uint32_t)n; break;
 		case 'B': bad = parse_count(&n, optarg, UINT32_MAX) < 0; o->params.bands = (uint32_t)n; break;
 		case 'W': bad = parse_count(&n, optarg, UINT32_MAX) < 0; o->params.rows = (uint32_t)n; break;
+		case 'Y': bad = parse_count(&n, optarg, UINT32_MAX) < 0; o->params.window_bands = (uint32_t)n; break;
+		case 'Z': bad = parse_count(&n, optarg, UINT32_MAX) < 0; o->params.window_rows = (uint32_t)n; break;
 		case 'S': bad = parse_count(&n, optarg, UINT64_MAX) < 0; o->params.seed = n; break;
 		case 'h':
 			if (rank == 0)

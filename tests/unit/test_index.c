@@ -14,6 +14,7 @@
 #include "unit_helpers.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 /* ---- helpers ---- */
 
@@ -790,6 +791,62 @@ static void test_newer_index(void **state)
 	free(path);
 }
 
+/* The highest band number an index files keys in. */
+static int64_t max_band(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(band) FROM bands", -1, &s, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t band = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return band;
+}
+
+/* An index made before windows had bands of their own keeps filing them in
+ * the text's bands, and still finds a story inside a longer one. */
+static void test_windows_in_text_bands(void **state)
+{
+	char *path = path_join(*state, "old-layout.db");
+	char *full = gen_story(3, 400), *head = gen_story(3, 160);
+	wd_article orig = {.id = "orig", .text = full}, cut = {.id = "cut", .text = head};
+	wd_index *ix = NULL;
+	wd_params got, p;
+
+	/* a new index: windows in bands 32 .. 45 */
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	add_new(ix, &orig, 0);
+	assert_int_equal(wd_index_close(ix), WD_OK);
+	assert_int_equal(max_band(path), 32 + 14 - 1);
+	unlink(path);
+
+	/* the old layout: no window parameters in meta */
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	assert_int_equal(wd_index_close(ix), WD_OK);
+	make_sqlite(path, "DELETE FROM meta WHERE key IN ('window_bands', 'window_rows')");
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	wd_index_params(&got, ix);
+	assert_int_equal(got.window_bands, 0);
+	assert_int_equal(got.window_rows, 0);
+	add_new(ix, &orig, 0);
+	int64_t s = add_new(ix, &cut, 1);
+	assert_cluster(ix, s, "cut", "orig");
+	assert_int_equal(wd_index_close(ix), WD_OK);
+	assert_int_equal(max_band(path), 31);
+
+	/* asking it for window bands is asking for another index */
+	wd_params_init(&p);
+	p.window_bands = 14;
+	assert_int_equal(wd_index_open(&ix, path, &p), WD_EPARAMS);
+	assert_non_null(strstr(wd_last_error(), "window bands 0"));
+	free(full);
+	free(head);
+	free(path);
+}
+
 /* ---- hostile strings ---- */
 
 static void test_quotes_and_sql_verbatim(void **state)
@@ -868,6 +925,7 @@ int main(void)
 		DIR_TEST(test_plain_text_file),
 		DIR_TEST(test_other_sqlite_database),
 		DIR_TEST(test_newer_index),
+		DIR_TEST(test_windows_in_text_bands),
 		cmocka_unit_test(test_quotes_and_sql_verbatim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

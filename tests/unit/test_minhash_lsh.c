@@ -236,27 +236,43 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int has_key(const band_key *keys, size_t n, uint32_t band, uint64_t key)
+static int cmp_band_key(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (keys[i].band == band && keys[i].key == key)
-			return 1;
-	return 0;
+	const band_key *x = a, *y = b;
+	if (x->band != y->band)
+		return x->band < y->band ? -1 : 1;
+	return (x->key > y->key) - (x->key < y->key);
 }
 
-/* lsh_sign signs by blocks: the whole signature must equal wd_minhash over
- * the distinct shingles, and the keys those of every window signed whole. */
-static void test_lsh_sign_blocks(void **state)
+/* Appends the keys of signature sig in bands [first, first + n). */
+static size_t push_keys(band_key *out, size_t at, const uint32_t *sig, uint32_t first,
+                        uint32_t n, uint32_t rows, uint64_t seed)
 {
-	(void)state;
-	wd_params p;
-	wd_params_init(&p);
-	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	for (uint32_t i = 0; i < n; i++)
+		out[at++] = (band_key){first + i, wd_band_key(sig, i, rows, seed + first)};
+	return at;
+}
+
+/*
+ * lsh_sign signs by blocks: the whole signature must equal wd_minhash over
+ * the distinct shingles, and the keys be exactly those of the whole text
+ * in the text bands plus those of every window, signed whole, in the
+ * window bands (or, for a text no longer than a window, the whole text's);
+ * or, with window_bands 0, the windows' in the text bands.
+ */
+static void check_sign_blocks(const wd_params *p)
+{
+	const uint32_t wb = p->window_bands ? p->window_bands : p->bands;
+	const uint32_t wr = p->window_bands ? p->window_rows : p->rows;
+	const uint32_t w_first = p->window_bands ? p->bands : 0;
 	uint64_t rng = 7;
 	for (size_t n_order = 1; n_order < 400; n_order += 13) {
 		uint64_t *order = malloc(n_order * sizeof *order), *set = malloc(n_order * sizeof *set);
-		uint32_t *sig = malloc(p.num_perm * sizeof *sig), *want = malloc(p.num_perm * sizeof *want);
-		size_t n_set = 0, n_keys = 0;
+		uint32_t *sig = malloc(p->num_perm * sizeof *sig);
+		uint32_t *want = malloc(p->num_perm * sizeof *want);
+		size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
+		band_key *expect = malloc((p->bands + (n_windows + 1) * wb) * sizeof *expect);
+		size_t n_set = 0, n_keys = 0, n_expect = 0, distinct = 0;
 		band_key *keys = NULL;
 		for (size_t i = 0; i < n_order; i++) {
 			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
@@ -267,30 +283,77 @@ static void test_lsh_sign_blocks(void **state)
 		for (size_t i = 0; i < n_order; i++)
 			if (n_set == 0 || set[i] != set[n_set - 1])
 				set[n_set++] = set[i];
-		assert_int_equal(lsh_sign(sig, &keys, &n_keys, &p, order, n_order), WD_OK);
-		wd_minhash(want, p.num_perm, set, n_set, p.seed);
-		assert_memory_equal(sig, want, p.num_perm * sizeof *sig);
-		for (uint32_t b = 0; b < p.bands; b++)
-			assert_true(has_key(keys, n_keys, b, wd_band_key(want, b, p.rows, p.seed)));
-		size_t n_windows = n_order > LSH_WINDOW ? (n_order - LSH_WINDOW) / LSH_STEP + 2 : 0;
-		size_t expected = p.bands;
+		assert_int_equal(lsh_sign(sig, &keys, &n_keys, p, order, n_order), WD_OK);
+		wd_minhash(want, p->num_perm, set, n_set, p->seed);
+		assert_memory_equal(sig, want, p->num_perm * sizeof *sig);
+		n_expect = push_keys(expect, 0, want, 0, p->bands, p->rows, p->seed);
+		if (n_windows == 0 && p->window_bands)
+			n_expect = push_keys(expect, n_expect, want, w_first, wb, wr, p->seed);
 		for (size_t w = 0; w < n_windows; w++) {
 			size_t start = w + 1 < n_windows ? w * LSH_STEP : n_order - LSH_WINDOW;
-			wd_minhash(want, p.num_perm, order + start, LSH_WINDOW, p.seed);
-			for (uint32_t b = 0; b < p.bands; b++)
-				assert_true(has_key(keys, n_keys, b, wd_band_key(want, b, p.rows, p.seed)));
-			expected += p.bands;
+			wd_minhash(want, p->num_perm, order + start, LSH_WINDOW, p->seed);
+			n_expect = push_keys(expect, n_expect, want, w_first, wb, wr, p->seed);
 		}
-		assert_true(n_keys <= expected);
-		for (size_t i = 1; i < n_keys; i++)
-			assert_true(keys[i - 1].band < keys[i].band ||
-			            (keys[i - 1].band == keys[i].band && keys[i - 1].key < keys[i].key));
+		qsort(expect, n_expect, sizeof *expect, cmp_band_key);
+		for (size_t i = 0; i < n_expect; i++)
+			if (distinct == 0 || cmp_band_key(&expect[i], &expect[distinct - 1]) != 0)
+				expect[distinct++] = expect[i];
+		assert_int_equal(n_keys, distinct); /* sorted and distinct, as expected */
+		for (size_t i = 0; i < n_keys; i++) {
+			assert_int_equal(keys[i].band, expect[i].band);
+			assert_true(keys[i].key == expect[i].key);
+		}
 		free(keys);
+		free(expect);
 		free(order);
 		free(set);
 		free(sig);
 		free(want);
 	}
+}
+
+static void test_lsh_sign_blocks(void **state)
+{
+	(void)state;
+	wd_params p;
+	wd_params_init(&p);
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	assert_int_equal(p.window_bands, 14);
+	assert_int_equal(p.window_rows, 3);
+	assert_int_equal(lsh_band_count(&p), p.bands + 14);
+	check_sign_blocks(&p);
+	/* an index made before windows had bands of their own */
+	p.window_bands = p.window_rows = 0;
+	assert_int_equal(lsh_band_count(&p), p.bands);
+	check_sign_blocks(&p);
+}
+
+/* Window bands default to 14 x 3, shrink to fit a small num_perm, and must
+ * fit in num_perm when given. */
+static void test_window_params(void **state)
+{
+	(void)state;
+	wd_params p;
+	wd_params_init(&p);
+	p.num_perm = 16;
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	assert_int_equal(p.window_rows, 3);
+	assert_int_equal(p.window_bands, 5);
+	wd_params_init(&p);
+	p.num_perm = 2;
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	assert_int_equal(p.window_rows, 2);
+	assert_int_equal(p.window_bands, 1);
+	wd_params_init(&p);
+	p.window_bands = 8;
+	assert_int_equal(wd_params_resolve(&p), WD_OK);
+	assert_int_equal(p.window_rows, 3);
+	wd_params_init(&p);
+	p.window_bands = 50;
+	check_invalid(p, "50 window bands x 3 rows > 128");
+	wd_params_init(&p);
+	p.window_rows = 200;
+	check_invalid(p, "window rows 200 > 128");
 }
 
 int main(void)
@@ -306,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_params_defaults),
 		cmocka_unit_test(test_params_invalid),
 		cmocka_unit_test(test_lsh_sign_blocks),
+		cmocka_unit_test(test_window_params),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
