@@ -749,6 +749,16 @@ static void test_plain_text_file(void **state)
 	free(path);
 }
 
+/* Opens the SQLite database at path and steps sql to its first row. */
+static sqlite3_stmt *first_row(sqlite3 **db, const char *path, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open(path, db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(*db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	return s;
+}
+
 /* Creates a SQLite database at path by running sql. */
 static void make_sqlite(const char *path, const char *sql)
 {
@@ -767,12 +777,8 @@ static void test_other_sqlite_database(void **state)
 	check_not_index(*state, path, "not a wiredup index", 1);
 
 	/* the foreign data is intact */
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT steps FROM recipes", -1, &s, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	sqlite3 *db;
+	sqlite3_stmt *s = first_row(&db, path, "SELECT steps FROM recipes");
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "boil water");
 	sqlite3_finalize(s);
 	sqlite3_close(db);
@@ -794,12 +800,8 @@ static void test_newer_index(void **state)
 /* The highest band number an index files keys in. */
 static int64_t max_band(const char *path)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(band) FROM bands", -1, &s, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	sqlite3 *db;
+	sqlite3_stmt *s = first_row(&db, path, "SELECT max(band) FROM bands");
 	int64_t band = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
