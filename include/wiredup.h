@@ -71,8 +71,9 @@ typedef struct wd_params {
 	/* The overlapping windows of 96 shingles that find a story inside a
 	 * longer page have bands of their own: window_bands bands of
 	 * window_rows slots each (window_bands * window_rows <= num_perm);
-	 * default 14 x 3. An index made before they existed reports 0 for
-	 * both: its windows are filed in the text's bands. */
+	 * default 14 x 3; either may be given alone. An index made before
+	 * they existed reports 0 for both: its windows are filed in the
+	 * text's bands (until it holds an article, a writer switches it). */
 	uint32_t window_bands;
 	uint32_t window_rows;
 } wd_params;
@@ -140,7 +141,8 @@ int wd_index_close(wd_index *index);
  */
 int wd_index_set_busy_timeout(wd_index *index, int milliseconds);
 
-/* The parameters the index runs with (all fields set). */
+/* The parameters the index runs with: all fields set, but window_bands and
+ * window_rows, 0 in an index of the old layout (see wd_params). */
 void wd_index_params(wd_params *out, const wd_index *index);
 
 /*

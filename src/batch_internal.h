@@ -79,7 +79,7 @@ struct wd_batch {
 	spill *docs;          /* signed docs (doc_pack), for verify and group */
 	spill *keys;          /* LSH keys (key_entry), until linked */
 	spill_writer *words_out, *docs_out; /* [worker] */
-	spill_writer *keys_out; /* [worker * bands + band] */
+	spill_writer *keys_out; /* [worker * lsh_band_count + band] */
 	struct words_region *words_left; /* every region of b->words, by offset, */
 	size_t n_words_left;             /* with its records not yet signed */
 	uint64_t *matches;    /* wd_batch_add_match: pairs of slots */

@@ -44,6 +44,37 @@ static int check_params(const wd_params *given, const wd_params *stored)
 	return WD_OK;
 }
 
+/*
+ * An index of the old layout files windows in the text's bands (window
+ * bands 0 in meta). While it holds nothing, a writer switches it to the
+ * given (or default) window bands: there is nothing to file again. Under
+ * the write lock, so that no article is added in between.
+ */
+static int adopt_window_bands(wd_params *stored, wd_store *st, const wd_params *given)
+{
+	i64_vec rows = {0};
+	wd_params p = *stored;
+	int err;
+	if ((err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((err = store_ints(st, ST_COUNT_ROWS, "reading the index", &rows, 0)) == WD_OK &&
+	    rows.n == 1 && rows.v[0] == 0) {
+		p.window_bands = given->window_bands;
+		p.window_rows = given->window_rows;
+		if ((err = wd_params_resolve(&p)) == WD_OK &&
+		    (err = store_save_params(st, &p)) == WD_OK) {
+			stored->window_bands = p.window_bands;
+			stored->window_rows = p.window_rows;
+		}
+	}
+	i64_free(&rows);
+	if (err < 0) {
+		store_exec(st, "ROLLBACK");
+		return err;
+	}
+	return store_exec(st, "COMMIT");
+}
+
 static int open_index(wd_index **out, const char *path, const wd_params *params,
                       int create)
 {
@@ -71,7 +102,10 @@ static int open_index(wd_index **out, const char *path, const wd_params *params,
 			goto fail;
 	} else {
 		/* made before windows had bands of their own: it files them in
-		 * the text's bands, and goes on doing so */
+		 * the text's bands, and goes on doing so unless still empty */
+		if (stored.window_bands == 0 && create &&
+		    (err = adopt_window_bands(&stored, &ix->store, &given)) < 0)
+			goto fail;
 		int windows_in_text_bands = stored.window_bands == 0;
 		if ((err = check_params(&given, &stored)) < 0)
 			goto fail;

@@ -96,6 +96,9 @@ int wd_params_resolve(wd_params *p)
 		return wd_fail(WD_EINVAL, "bands x rows (%u x %u) exceeds num_perm %u",
 		               p->bands, p->rows, p->num_perm);
 	/* the defaults shrink to fit a small num_perm */
+	if (p->window_rows > p->num_perm)
+		return wd_fail(WD_EINVAL, "window rows must be 1..num_perm %u, not %u",
+		               p->num_perm, p->window_rows);
 	if (p->window_rows == 0)
 		p->window_rows = DEFAULT_WINDOW_ROWS < p->num_perm ? DEFAULT_WINDOW_ROWS : p->num_perm;
 	if (p->window_bands == 0) {

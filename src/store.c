@@ -95,6 +95,14 @@ static const char *const MIGRATIONS[WD_SCHEMA_VERSION - 1] = {
 	 * NULL for the articles of an older index until they are signed again
 	 * (they are parsed from their text, as before) */
 	"ALTER TABLE articles ADD COLUMN shingles BLOB;\n",
+	/* 3 -> 4: windows have LSH bands of their own (window_bands x
+	 * window_rows after the text's bands); an index made before says 0:
+	 * it files them in the text's bands. A new version, so that an older
+	 * wiredup refuses an index it would fill with keys of the old layout. */
+	"INSERT OR IGNORE INTO meta(key, value)\n"
+	"  SELECT 'window_bands', '0' FROM meta WHERE key = 'num_perm';\n"
+	"INSERT OR IGNORE INTO meta(key, value)\n"
+	"  SELECT 'window_rows', '0' FROM meta WHERE key = 'num_perm';\n",
 };
 
 static const char *const SQL[ST_COUNT] = {

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#define WD_SCHEMA_VERSION 3
+#define WD_SCHEMA_VERSION 4
 
 enum store_stmt {
 	ST_FIND_ID,

@@ -75,6 +75,15 @@ cmp -s "$WORK/bulk.db" "$WORK/before.db" || fail "a refused add --bulk changed t
 "$WIREDUP" add --bulk --shingle-words 3 --db "$WORK/empty.db" "$IN" >/dev/null 2>"$WORK/err"
 expect_status 3 $? "add --bulk with other parameters"
 expect_grep "built with shingle words 5, not 3" "$WORK/err" "parameter mismatch message"
+
+# An empty index of schema version 3 (windows in the text's bands) takes
+# the new layout, and then the same rows as a new index.
+"$WIREDUP" add --db "$WORK/v3.db" /dev/null >/dev/null
+sqlite3 "$WORK/v3.db" "DELETE FROM meta WHERE key IN ('window_bands', 'window_rows');
+	PRAGMA user_version = 3"
+"$WIREDUP" add --bulk --db "$WORK/v3.db" "$IN" >/dev/null 2>&1
+expect_status 1 $? "add --bulk into an empty version 3 index"
+compare_indexes "$WORK/bulk1.db" "$WORK/v3.db" "add --bulk into an empty version 3 index"
 # Killed at any moment (SIGKILL), it leaves nothing or everything: the
 # index passes SQLite's integrity check and holds no article or them all,
 # and a run to completion then gives the index of an uninterrupted one.

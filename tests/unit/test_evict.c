@@ -429,7 +429,7 @@ static void test_upgrade_from_version_1(void **state)
 	wd_index *ix = open_path(path);
 	add_ok(ix, &a);
 	wd_index_close(ix);
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"), 4);
 	assert_int_equal(sql_int(path, "SELECT shingles IS NOT NULL FROM articles"), 1);
 	/* back to version 1 as an older wiredup made it */
 	sql_exec(path, "DROP TABLE changes; DROP INDEX articles_by_time;"
@@ -438,7 +438,7 @@ static void test_upgrade_from_version_1(void **state)
 	               " PRAGMA user_version = 1");
 
 	ix = open_path(path);
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"), 4);
 	assert_true(llabs(sql_int(path, "SELECT added_ts FROM articles") - (int64_t)time(NULL)) < 60);
 	/* "a" has no stored shingles: it is parsed from its text to verify */
 	assert_int_equal(sql_int(path, "SELECT shingles IS NULL FROM articles WHERE id = 'a'"), 1);

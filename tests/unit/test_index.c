@@ -137,7 +137,7 @@ static void test_copy_joins_earliest_cluster(void **state)
 	assert_int_equal(s.clusters, 2);
 	assert_int_equal(s.multi_clusters, 1);
 	assert_int_equal(s.matches, 1);
-	assert_int_equal(s.schema_version, 3);
+	assert_int_equal(s.schema_version, 4);
 
 	wd_assignment as;
 	assert_int_equal(wd_index_assignment(&as, ix, sc + 10), WD_ENOTFOUND);
@@ -808,15 +808,32 @@ static int64_t max_band(const char *path)
 	return band;
 }
 
+/* Turns the index at path into one of schema version 3, made before
+ * windows had bands of their own. */
+static void make_version_3(const char *path)
+{
+	make_sqlite(path, "DELETE FROM meta WHERE key IN ('window_bands', 'window_rows');"
+	                  "PRAGMA user_version = 3");
+}
+
+static void assert_window_bands(wd_index *ix, uint32_t bands, uint32_t rows)
+{
+	wd_params got;
+	wd_index_params(&got, ix);
+	assert_int_equal(got.window_bands, bands);
+	assert_int_equal(got.window_rows, rows);
+}
+
 /* An index made before windows had bands of their own keeps filing them in
- * the text's bands, and still finds a story inside a longer one. */
+ * the text's bands, and still finds a story inside a longer one; while it
+ * is empty, a writer switches it to the new layout. */
 static void test_windows_in_text_bands(void **state)
 {
 	char *path = path_join(*state, "old-layout.db");
 	char *full = gen_story(3, 400), *head = gen_story(3, 160);
 	wd_article orig = {.id = "orig", .text = full}, cut = {.id = "cut", .text = head};
 	wd_index *ix = NULL;
-	wd_params got, p;
+	wd_params p;
 
 	/* a new index: windows in bands 32 .. 45 */
 	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
@@ -825,25 +842,47 @@ static void test_windows_in_text_bands(void **state)
 	assert_int_equal(max_band(path), 32 + 14 - 1);
 	unlink(path);
 
-	/* the old layout: no window parameters in meta */
+	/* version 3, upgraded: window bands 0, the old layout */
 	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
 	assert_int_equal(wd_index_close(ix), WD_OK);
-	make_sqlite(path, "DELETE FROM meta WHERE key IN ('window_bands', 'window_rows')");
-	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
-	wd_index_params(&got, ix);
-	assert_int_equal(got.window_bands, 0);
-	assert_int_equal(got.window_rows, 0);
+	make_version_3(path);
+	assert_int_equal(wd_index_open_existing(&ix, path), WD_OK);
+	assert_window_bands(ix, 0, 0);
 	add_new(ix, &orig, 0);
 	int64_t s = add_new(ix, &cut, 1);
 	assert_cluster(ix, s, "cut", "orig");
 	assert_int_equal(wd_index_close(ix), WD_OK);
 	assert_int_equal(max_band(path), 31);
+	sqlite3 *db;
+	sqlite3_stmt *st = first_row(&db, path, "SELECT value FROM meta WHERE key = 'window_bands'");
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 
-	/* asking it for window bands is asking for another index */
+	/* holding articles, it stays so for a writer; asking it for window
+	 * bands is asking for another index */
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	assert_window_bands(ix, 0, 0);
+	assert_int_equal(wd_index_close(ix), WD_OK);
 	wd_params_init(&p);
 	p.window_bands = 14;
 	assert_int_equal(wd_index_open(&ix, path, &p), WD_EPARAMS);
 	assert_non_null(strstr(wd_last_error(), "window bands 0"));
+	unlink(path);
+
+	/* empty, it takes the window bands a writer gives (or the default) */
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	assert_int_equal(wd_index_close(ix), WD_OK);
+	make_version_3(path);
+	p.window_bands = 10;
+	assert_int_equal(wd_index_open(&ix, path, &p), WD_OK);
+	assert_window_bands(ix, 10, 3);
+	add_new(ix, &orig, 0);
+	assert_int_equal(wd_index_close(ix), WD_OK);
+	assert_int_equal(max_band(path), 32 + 10 - 1);
+	assert_int_equal(wd_index_open(&ix, path, NULL), WD_OK);
+	assert_window_bands(ix, 10, 3);
+	assert_int_equal(wd_index_close(ix), WD_OK);
 	free(full);
 	free(head);
 	free(path);
