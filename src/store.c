@@ -196,7 +196,7 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_BULK_LINE] =
 		"INSERT INTO source_lines(source, line, first_seq, chrome) VALUES(?1, ?2, ?3, ?4)",
 	/* what a new index lacks: articles, and chrome (which outlives them) */
-	[ST_COUNT_ROWS] = "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM source_lines)",
+	[ST_ANY_ROWS] = "SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM source_lines)",
 };
 
 int store_fail(wd_store *st, const char *what)
@@ -966,7 +966,7 @@ int store_bulk_begin(wd_store *st, store_bulk *bk)
 	    (err = store_exec(st, "PRAGMA cache_size = -1048576")) < 0 ||
 	    (err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
 		return err;
-	if ((err = store_ints(st, ST_COUNT_ROWS, "reading the index", &n, 0)) == WD_OK &&
+	if ((err = store_ints(st, ST_ANY_ROWS, "reading the index", &n, 0)) == WD_OK &&
 	    n.n && n.v[0] > 0)
 		err = wd_fail(WD_EINVAL, "the index holds articles or learned chrome already: it "
 		              "is written in one go only when new");

@@ -60,7 +60,7 @@ enum store_stmt {
 	ST_LOAD_SHINGLES,
 	ST_BULK_ARTICLE,
 	ST_BULK_LINE,
-	ST_COUNT_ROWS,
+	ST_ANY_ROWS,
 	ST_COUNT
 };
 
