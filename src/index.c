@@ -44,17 +44,6 @@ static int check_params(const wd_params *given, const wd_params *stored)
 	return WD_OK;
 }
 
-/* 1 when the index holds articles or learned chrome, 0 when not. */
-static int holds_anything(wd_store *st)
-{
-	i64_vec any = {0};
-	int err = store_ints(st, ST_ANY_ROWS, "reading the index", &any, 0);
-	if (err == WD_OK)
-		err = any.n == 1 && any.v[0] != 0;
-	i64_free(&any);
-	return err;
-}
-
 /*
  * An index of the old layout files windows in the text's bands (window
  * bands 0 in meta). While it holds nothing, a writer switches it to the
@@ -66,11 +55,11 @@ static int adopt_window_bands(wd_params *stored, wd_store *st, const wd_params *
 {
 	wd_params p = *stored;
 	int err;
-	if ((err = holds_anything(st)) != 0)
+	if ((err = store_holds_anything(st)) != 0)
 		return err < 0 ? err : WD_OK;
 	if ((err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
 		return err;
-	if ((err = holds_anything(st)) == 0) {
+	if ((err = store_holds_anything(st)) == 0) {
 		p.window_bands = given->window_bands;
 		p.window_rows = given->window_rows;
 		if ((err = wd_params_resolve(&p)) == WD_OK &&

@@ -953,10 +953,19 @@ int store_column_dup(char **out, sqlite3_stmt *s, int i)
 
 /* ---- a new index in one go ---- */
 
+int store_holds_anything(wd_store *st)
+{
+	i64_vec any = {0};
+	int err = store_ints(st, ST_ANY_ROWS, "reading the index", &any, 0);
+	if (err == WD_OK)
+		err = any.n == 1 && any.v[0] != 0;
+	i64_free(&any);
+	return err;
+}
+
 int store_bulk_begin(wd_store *st, store_bulk *bk)
 {
 	sqlite3_stmt *s;
-	i64_vec n = {0};
 	int rc = SQLITE_DONE, err;
 	memset(bk, 0, sizeof *bk);
 	/* A rollback journal instead of the WAL: it saves only the pages the
@@ -966,11 +975,9 @@ int store_bulk_begin(wd_store *st, store_bulk *bk)
 	if ((err = store_exec(st, "PRAGMA journal_mode = DELETE")) < 0 ||
 	    (err = store_exec(st, "BEGIN IMMEDIATE")) < 0)
 		return err;
-	if ((err = store_ints(st, ST_ANY_ROWS, "reading the index", &n, 0)) == WD_OK &&
-	    n.n && n.v[0] > 0)
+	if ((err = store_holds_anything(st)) > 0)
 		err = wd_fail(WD_EINVAL, "the index holds articles or learned chrome already: it "
 		              "is written in one go only when new");
-	i64_free(&n);
 	if (err < 0)
 		goto fail;
 	/* Secondary indexes are made at the end, from sorted data, rather

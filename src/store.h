@@ -81,6 +81,10 @@ int store_save_params(wd_store *st, const wd_params *p);
 /* Runs SQL without results (BEGIN, SAVEPOINT, ...). */
 int store_exec(wd_store *st, const char *sql);
 
+/* 1 when the index holds articles or learned chrome, 0 when not, or an
+ * error. */
+int store_holds_anything(wd_store *st);
+
 /* Looks up an id: 1 and seq/hash if present, 0 if not, < 0 on error. */
 int store_find_id(wd_store *st, const char *id, int64_t *seq, uint64_t *hash);
 
